@@ -1,0 +1,5 @@
+"""Entry point for ``python -m responder``."""
+
+from responder.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""The compiled form of a rules file, as the engine consumes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from responder.rules.templates import Template
+
+ThreadScope = Literal["any", "top", "reply"]
+MentionMode = Literal["anywhere", "start", "never"]
+ActionVerb = Literal["reply", "react", "post", "dm", "ephemeral"]
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """At most ``count`` posts per channel in any ``seconds`` window."""
+
+    count: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The ``[settings]`` table, with every default filled in."""
+
+    ignore_bots: bool = True
+    reply_limit: RateLimit = RateLimit(10, 60.0)
+    dedupe_window: float = 600.0
+    max_text_length: int = 3900
+    dry_run: bool = False
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """Every condition one rule names; an empty tuple or None places no constraint.
+
+    Text values are stored as written; the engine folds case itself. ``regex`` holds
+    compiled ``re2`` patterns. ``channels`` and ``users`` keep ids (``C…``, ``U…``)
+    and names (``#general``, ``@alice``) as written; names are resolved at run time.
+    """
+
+    event: str = "message"
+    channels: tuple[str, ...] = ()
+    not_channels: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+    not_users: tuple[str, ...] = ()
+    subtypes: tuple[str, ...] | None = None
+    thread: ThreadScope = "any"
+    mention: MentionMode | None = None
+    equals: tuple[str, ...] = ()
+    starts_with: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    regex: tuple[Any, ...] = ()
+    case_sensitive: bool = False
+    raw_text: bool = False
+    bots: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One ``[[rule.action]]`` table: a verb, its texts and its modifiers.
+
+    ``texts`` holds the templates of a text action, or the emoji names of ``react``
+    (also as templates, without fields). ``number`` is 1-based within the rule.
+    """
+
+    verb: ActionVerb
+    texts: tuple[Template, ...]
+    number: int
+    line: int = 0
+    in_thread: bool = True
+    broadcast: bool = False
+    channel: str | None = None
+    to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One ``[[rule]]`` table in compiled form."""
+
+    name: str
+    index: int
+    line: int
+    conditions: Conditions
+    actions: tuple[ActionSpec, ...]
+    enabled: bool = True
+    stop: bool = False
+    dry_run: bool = False
+    group_names: frozenset[str] = frozenset()
+    group_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One error, warning or hint found in a rules file, with its position."""
+
+    severity: Literal["error", "warning", "hint"]
+    path: str
+    line: int
+    column: int
+    message: str
+    rule: str | None = None
+    key: str | None = None
+    source_line: str | None = None
+
+    def format(self) -> str:
+        """Render as ``FILE:LINE:COLUMN: [severity: ]rule "NAME": KEY: message``."""
+        parts = [f"{self.path}:{self.line}:{self.column}:"]
+        if self.severity != "error":
+            parts.append(f"{self.severity}:")
+        if self.rule is not None:
+            parts.append(f'rule "{self.rule}":')
+        if self.key is not None:
+            parts.append(f"{self.key}:")
+        parts.append(self.message)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A loaded rules file: its rules in file order, its settings and its findings."""
+
+    path: str
+    rules: tuple[Rule, ...]
+    settings: Settings = field(default_factory=Settings)
+    warnings: tuple[Problem, ...] = ()
