@@ -57,6 +57,7 @@ class Conditions:
     case_sensitive: bool = False
     raw_text: bool = False
     bots: bool | None = None
+    has_files: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +122,16 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """A loaded rules file: its rules in file order, its settings and its findings."""
+    """A loaded rules file: its rules in file order, its settings and its findings.
+
+    ``tests`` keeps each ``[[test]]`` table as parsed, ``test_lines`` the line of each
+    one's header, and ``test_workspace`` the ``[test_workspace]`` table, if any.
+    """
 
     path: str
     rules: tuple[Rule, ...]
     settings: Settings = field(default_factory=Settings)
     warnings: tuple[Problem, ...] = ()
+    tests: tuple[dict[str, Any], ...] = ()
+    test_lines: tuple[int, ...] = ()
+    test_workspace: dict[str, Any] | None = None
