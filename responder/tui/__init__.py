@@ -1,0 +1,1 @@
+"""The Textual monitoring screen, the only part of responder that imports Textual."""
