@@ -1,0 +1,137 @@
+"""The emulator's shared parts, and how a new message reaches every RTM session.
+
+Methods that change state run on the emulator's event loop; the server's control API
+hands work to the loop with ``call_soon_threadsafe``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from typing import Any, Literal
+
+from responder.emulator import shapes
+from responder.emulator.calllog import CallLog
+from responder.emulator.faults import FaultTable
+from responder.emulator.sessions import Hub
+from responder.emulator.state import WorkspaceState
+from responder.emulator.timestamps import TsClock
+from responder.emulator.workspace import Workspace
+
+TicketStatus = Literal["ok", "used", "expired", "unknown"]
+
+
+class Tickets:
+    """Single-use websocket URL paths handed out by ``rtm.connect``, each valid for ``ttl`` s."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._issued: dict[str, float] = {}
+        self._used: set[str] = set()
+
+    def issue(self) -> str:
+        """Return a new random ticket."""
+        ticket = secrets.token_urlsafe(12)
+        self._issued[ticket] = time.monotonic()
+        return ticket
+
+    def redeem(self, ticket: str) -> TicketStatus:
+        """Use a ticket up; only the first use within ``ttl`` seconds returns ``"ok"``."""
+        if ticket in self._used:
+            return "used"
+        issued_at = self._issued.pop(ticket, None)
+        if issued_at is None:
+            return "unknown"
+        self._used.add(ticket)
+        if time.monotonic() - issued_at > self.ttl:
+            return "expired"
+        return "ok"
+
+
+class Core:
+    """The workspace, state, sessions, clock, tickets, call log and faults that handlers share."""
+
+    def __init__(self, workspace: Workspace, calls: CallLog, url_ttl: float) -> None:
+        self.workspace = workspace
+        self.state = WorkspaceState(workspace)
+        self.hub = Hub()
+        self.clock = TsClock()
+        self.tickets = Tickets(url_ttl)
+        self.calls = calls
+        self.faults = FaultTable()
+        self.websocket_base = ""
+        """``ws://HOST:PORT``, set once the server listens."""
+
+    def publish_event(self, event: dict[str, Any]) -> None:
+        """Send an event to every session exactly as given; remember it if it is a message."""
+        self.state.remember(event)
+        self.hub.broadcast(json.dumps(event, ensure_ascii=False))
+
+    def publish_text(self, text: str, message: dict[str, Any] | None) -> None:
+        """Send an event already serialised as ``text``; ``message`` is what to remember of it."""
+        if message is not None:
+            self.state.remember(message)
+        self.hub.broadcast(text)
+
+    def publish_message(self, event: dict[str, Any]) -> None:
+        """Send a new message event, and for a thread reply the parent's ``message_replied``."""
+        channel, ts = event["channel"], event["ts"]
+        thread_ts = event.get("thread_ts")
+        if not isinstance(thread_ts, str) or thread_ts == ts:
+            self.publish_event(event)
+            return
+
+        parent_author = self.state.author(channel, thread_ts)
+        if parent_author is not None:
+            event.setdefault("parent_user_id", parent_author)
+        author = event.get("user") or event.get("bot_id") or ""
+        parent = self.state.add_reply(channel, thread_ts, str(author), ts).as_parent()
+        if event.get("subtype") == "thread_broadcast":
+            event["root"] = parent
+
+        self.publish_event(event)
+        self.publish_event(shapes.message_replied(channel, parent, self.clock.next()))
+
+    def post_as_bot(
+        self,
+        channel: str,
+        text: str,
+        thread_ts: str | None = None,
+        broadcast: bool = False,
+        extra: dict[str, Any] | None = None,
+        ts: str | None = None,
+    ) -> dict[str, Any]:
+        """Publish a post by the emulator's bot and return its ``message`` object (no channel)."""
+        message = shapes.bot_message(self.workspace, text, ts or self.clock.next())
+        message.update(extra or {})
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+            if broadcast:
+                message["subtype"] = "thread_broadcast"
+
+        event = {**message, "channel": channel, "event_ts": message["ts"]}
+        self.publish_message(event)
+        for key in ("parent_user_id", "root"):
+            if key in event:
+                message[key] = event[key]
+        return message
+
+    def user_message(
+        self, user: str, channel: str, text: str, thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """Return a new message event by a person (not yet published); safe from any thread."""
+        event = shapes.human_message(self.workspace, user, channel, text, self.clock.next())
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return event
+
+    def add_reaction(self, user: str, channel: str, ts: str, name: str) -> bool:
+        """Record a reaction and publish ``reaction_added``; ``False`` if it was already there."""
+        if not self.state.add_reaction(channel, ts, user, name):
+            return False
+        author = self.state.author(channel, ts)
+        self.publish_event(
+            shapes.reaction_added(user, name, channel, ts, author, self.clock.next())
+        )
+        return True

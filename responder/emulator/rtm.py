@@ -1,0 +1,172 @@
+"""The RTM websocket at ``/rtm/<ticket>``: ``hello``, pings, client messages and acks."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from responder.emulator.core import Core
+from responder.emulator.sessions import Session
+
+logger = logging.getLogger(__name__)
+
+MAX_CLIENT_FRAME = 16 * 1024
+"""Slack disconnects a client that sends a message over 16 KB; aiohttp closes with 1009."""
+
+EXPIRED_URL_ERROR = {"type": "error", "error": {"code": 1, "msg": "Socket URL has expired"}}
+"""Slack's error frame for a websocket URL that is used twice or after 30 s."""
+
+EXPIRED_URL_CLOSE_CODE = 1008
+"""Close code after the expired-URL error frame (policy violation).
+
+NOTE: Slack does not document which close code follows this frame.
+"""
+
+
+class RtmEndpoint:
+    """Serves RTM websockets for one emulator."""
+
+    def __init__(self, core: Core, close_timeout: float) -> None:
+        self.core = core
+        self.close_timeout = close_timeout
+        self._numbers = itertools.count(1)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Accept a websocket on a ticket from ``rtm.connect`` and serve it until it ends."""
+        ticket = request.match_info["ticket"]
+        status = self.core.tickets.redeem(ticket)
+        if status == "unknown":
+            logger.warning("RTM handshake rejected: URL was never issued")
+            raise web.HTTPNotFound(text="unknown RTM URL; call rtm.connect for a new one")
+
+        # aiohttp rejects a message whose size reaches max_msg_size, so allow one byte more.
+        ws = web.WebSocketResponse(
+            max_msg_size=MAX_CLIENT_FRAME + 1, compress=False, timeout=self.close_timeout
+        )
+        await ws.prepare(request)
+        if status != "ok":
+            problem = "was already used" if status == "used" else "has expired"
+            logger.warning(
+                "RTM handshake on a URL that %s: sending an error frame and closing", problem
+            )
+            try:
+                await ws.send_str(json.dumps(EXPIRED_URL_ERROR))
+                await ws.close(code=EXPIRED_URL_CLOSE_CODE, message=b"Socket URL has expired")
+            except ConnectionError as error:
+                logger.warning("RTM handshake: the client left before the error frame (%s)", error)
+            return ws
+
+        session = Session(next(self._numbers), ws, request.transport, self.core.hub.discard)
+        try:
+            await ws.send_str(json.dumps({"type": "hello"}))
+        except ConnectionError as error:
+            logger.warning(
+                "RTM session %d: the client left before hello (%s)", session.number, error
+            )
+            return ws
+        self.core.hub.add(session)
+        session.start()
+        logger.info("RTM session %d: open", session.number)
+
+        try:
+            await self._read_loop(session)
+        finally:
+            await session.finish(self.close_timeout + 1.0)
+            logger.info(
+                "RTM session %d: ended: %s", session.number, session.end_reason or "connection lost"
+            )
+        return ws
+
+    async def _read_loop(self, session: Session) -> None:
+        while True:
+            message = await session.ws.receive()
+            if message.type == WSMsgType.TEXT:
+                self._on_client_frame(session, message.data)
+            elif message.type == WSMsgType.BINARY:
+                logger.warning(
+                    "RTM session %d: binary frame ignored (%d bytes)",
+                    session.number,
+                    len(message.data),
+                )
+            elif message.type == WSMsgType.CLOSE:
+                session.end_reason = (
+                    session.end_reason or f"closed by the client with code {message.data}"
+                )
+                return
+            elif message.type == WSMsgType.ERROR:
+                session.end_reason = (
+                    session.end_reason or f"closed after a bad client frame: {message.data}"
+                )
+                logger.warning("RTM session %d: %s", session.number, session.end_reason)
+                return
+            elif message.type in (WSMsgType.CLOSING, WSMsgType.CLOSED):
+                session.end_reason = (
+                    session.end_reason or "the client disconnected without a close frame"
+                )
+                return
+
+    def _on_client_frame(self, session: Session, text: str) -> None:
+        try:
+            frame = json.loads(text)
+        except ValueError:
+            logger.warning("RTM session %d: client frame is not JSON: %.80r", session.number, text)
+            return
+        if not isinstance(frame, dict):
+            logger.warning(
+                "RTM session %d: client frame is not a JSON object: %.80r", session.number, text
+            )
+            return
+
+        kind = frame.get("type")
+        if kind == "ping":
+            session.send(json.dumps(pong_for(frame)))
+        elif kind == "message":
+            self._post_from_client(session, frame)
+        else:
+            logger.debug("RTM session %d: client frame of type %r ignored", session.number, kind)
+
+    def _post_from_client(self, session: Session, frame: dict[str, Any]) -> None:
+        """Ack a client's ``message`` frame (when it has an id), then post it as the bot."""
+        reply_to = frame.get("id")
+        text = frame.get("text")
+        channel = self.core.state.channel(str(frame.get("channel") or ""))
+
+        failure: dict[str, Any] | None = None
+        if not isinstance(text, str) or not text:
+            failure = {"code": 2, "msg": "message text is missing"}
+        elif channel is None:
+            # NOTE: Slack's code for an unknown channel is not documented; 4 is this emulator's.
+            failure = {"code": 4, "msg": "channel not found"}
+        if failure is not None:
+            logger.info(
+                "RTM session %d: message frame rejected: %s", session.number, failure["msg"]
+            )
+            if reply_to is not None:
+                session.send(json.dumps({"ok": False, "reply_to": reply_to, "error": failure}))
+            return
+
+        assert channel is not None and isinstance(text, str)
+        ts = self.core.clock.next()
+        if reply_to is not None:
+            session.send(json.dumps({"ok": True, "reply_to": reply_to, "ts": ts, "text": text}))
+        thread_ts = frame.get("thread_ts")
+        self.core.post_as_bot(
+            channel.id, text, thread_ts=thread_ts if isinstance(thread_ts, str) else None, ts=ts
+        )
+
+
+def pong_for(ping: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``pong`` for a JSON ``ping``, echoing its scalar fields."""
+    pong: dict[str, Any] = {"type": "pong"}
+    if "id" in ping:
+        pong["reply_to"] = ping["id"]
+    for key, value in ping.items():
+        if key not in ("id", "type") and (
+            value is None or isinstance(value, (str, int, float, bool))
+        ):
+            pong[key] = value
+    return pong

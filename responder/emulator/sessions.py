@@ -1,0 +1,225 @@
+"""Open RTM sessions: one ordered outgoing queue per websocket, and the hub that fans out.
+
+Everything here runs on the emulator's event loop, except the counters that other
+threads read through :class:`Hub`'s thread-safe properties and waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from aiohttp import web
+
+logger = logging.getLogger(__name__)
+
+ControlAction = Literal["close", "end", "reset"]
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """An instruction that ends a session: a close frame, a bare FIN, or a TCP reset."""
+
+    action: ControlAction
+    code: int = 1000
+    message: str = ""
+    done: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+Outgoing = str | Control | None
+"""A text frame, a control instruction, or ``None`` to stop the writer."""
+
+
+class Session:
+    """One websocket that has received ``hello``, with an outgoing queue kept in order."""
+
+    def __init__(
+        self,
+        number: int,
+        ws: web.WebSocketResponse,
+        transport: asyncio.Transport | None,
+        on_end: Callable[[Session], None],
+    ) -> None:
+        self.number = number
+        self.ws = ws
+        self._transport = transport
+        self._on_end = on_end
+        self._outbox: asyncio.Queue[Outgoing] = asyncio.Queue()
+        self._writer: asyncio.Task[None] | None = None
+        self.accepting = True
+        self.end_reason = ""
+        """Why the session ended, for the log; empty while it is open."""
+
+    def start(self) -> None:
+        """Start the task that writes queued frames to the socket."""
+        self._writer = asyncio.create_task(
+            self._write_loop(), name=f"rtm-session-{self.number}-writer"
+        )
+
+    def send(self, text: str) -> None:
+        """Queue one text frame; ignored once the session is ending."""
+        if self.accepting:
+            self._outbox.put_nowait(text)
+
+    def control(self, control: Control) -> None:
+        """Queue an instruction behind the frames already queued."""
+        if self.accepting:
+            self._outbox.put_nowait(control)
+        elif not control.done.done():
+            control.done.set_result(None)
+
+    async def finish(self, timeout: float) -> None:
+        """Stop the writer once it has handled what it was doing; cancel it after ``timeout``."""
+        self.stop_accepting()
+        self._outbox.put_nowait(None)
+        if self._writer is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(self._writer), timeout)
+        except asyncio.TimeoutError:
+            self._writer.cancel()
+        self._release_pending()
+
+    def stop_accepting(self) -> None:
+        """Take the session out of the hub so that no new frame is queued for it."""
+        if self.accepting:
+            self.accepting = False
+            self._on_end(self)
+
+    async def _write_loop(self) -> None:
+        while True:
+            item = await self._outbox.get()
+            if item is None:
+                return
+            if isinstance(item, Control):
+                await self._apply(item)
+                return
+            if self.ws.closed:
+                continue
+            try:
+                await self.ws.send_str(item)
+            except ConnectionError as error:
+                logger.info(
+                    "RTM session %d: send failed, the client is gone (%s)", self.number, error
+                )
+                self.stop_accepting()
+                self._release_pending()
+                return
+
+    async def _apply(self, control: Control) -> None:
+        self.stop_accepting()
+        try:
+            if control.action == "close":
+                self.end_reason = f"closed by the emulator with code {control.code}"
+                logger.info("RTM session %d: closing with code %d", self.number, control.code)
+                await self.ws.close(code=control.code, message=control.message.encode("utf-8"))
+            elif control.action == "end":
+                self.end_reason = "TCP connection ended by the emulator without a close frame"
+                logger.info(
+                    "RTM session %d: closing the TCP connection without a close frame", self.number
+                )
+                if self._transport is not None:
+                    self._transport.close()
+            else:
+                self.end_reason = "TCP connection reset by the emulator"
+                logger.info("RTM session %d: resetting the TCP connection", self.number)
+                self._reset()
+        finally:
+            if not control.done.done():
+                control.done.set_result(None)
+            self._release_pending()
+
+    def _reset(self) -> None:
+        if self._transport is None:
+            return
+        sock = self._transport.get_extra_info("socket")
+        if sock is not None:
+            # A zero linger time makes close() send RST instead of FIN.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self._transport.abort()
+
+    def _release_pending(self) -> None:
+        while not self._outbox.empty():
+            item = self._outbox.get_nowait()
+            if isinstance(item, Control) and not item.done.done():
+                item.done.set_result(None)
+
+
+class Hub:
+    """The open sessions, and counts that other threads can read and wait on."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[int, Session] = {}
+        self._changed = threading.Condition()
+        self._hello_count = 0
+
+    def add(self, session: Session) -> None:
+        """Register a session that has just received ``hello``."""
+        with self._changed:
+            self._sessions[session.number] = session
+            self._hello_count += 1
+            self._changed.notify_all()
+
+    def discard(self, session: Session) -> None:
+        """Forget a session that is ending."""
+        with self._changed:
+            self._sessions.pop(session.number, None)
+            self._changed.notify_all()
+
+    def broadcast(self, text: str) -> None:
+        """Queue one text frame on every open session."""
+        with self._changed:
+            sessions = list(self._sessions.values())
+        for session in sessions:
+            session.send(text)
+
+    async def control_all(self, action: ControlAction, code: int = 1000, message: str = "") -> int:
+        """Apply ``action`` to every open session once its queued frames are sent."""
+        with self._changed:
+            sessions = list(self._sessions.values())
+        controls = [Control(action, code, message) for _ in sessions]
+        for session, control in zip(sessions, controls, strict=False):
+            session.control(control)
+        if controls:
+            await asyncio.gather(*(control.done for control in controls))
+        return len(controls)
+
+    @property
+    def open_count(self) -> int:
+        """The number of sessions that are open and have received ``hello``."""
+        with self._changed:
+            return len(self._sessions)
+
+    @property
+    def hello_count(self) -> int:
+        """The number of sessions that have received ``hello`` since the emulator started."""
+        with self._changed:
+            return self._hello_count
+
+    def wait(self, ready: Callable[[], bool], timeout: float | None) -> bool:
+        """Block until ``ready()`` returns true; return ``False`` on time-out.
+
+        ``ready`` runs under the hub's reentrant lock, so it may read the counts.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while not ready():
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._changed.wait(remaining if remaining is not None else 0.5)
+            return True
+
+    def wake_waiters(self) -> None:
+        """Wake every thread blocked in :meth:`wait`, e.g. when the emulator stops."""
+        with self._changed:
+            self._changed.notify_all()
