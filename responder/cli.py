@@ -1,0 +1,110 @@
+"""Command-line entry point: argument parsing and the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from responder import __version__
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="responder",
+        description="A declarative, rule-based Slack auto-responder with a terminal UI.",
+    )
+    parser.add_argument("--version", action="version", version=f"responder {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="connect to Slack and answer messages by the rules")
+    run.add_argument("rules", type=Path, help="the rules file (TOML)")
+    add_run_options(run)
+    run.add_argument(
+        "--slack-url",
+        default="https://slack.com/api/",
+        help="Web API base URL (default: %(default)s); point it at the emulator to run locally",
+    )
+    run.add_argument("--ca-bundle", help="CA file to trust for TLS (default: SSL_CERT_FILE, else the system store)")
+
+    check = commands.add_parser("check", help="validate a rules file (exit 0 valid, 1 invalid, 2 unreadable)")
+    check.add_argument("rules", type=Path, help="the rules file (TOML)")
+
+    demo = commands.add_parser("demo", help="run against a bundled local Slack emulator with demo traffic")
+    demo.add_argument("rules", type=Path, nargs="?", help="the rules file (default: rules.example.toml)")
+    add_run_options(demo)
+    demo.add_argument("--duration", type=float, help="stop after this many seconds")
+    demo.add_argument("--scenario", type=Path, help="scenario file to play (default: the bundled demo)")
+
+    emulator = commands.add_parser("emulator", help="run the local Slack emulator on its own")
+    emulator.add_argument("--scenario", type=Path, help="scenario file to play once a client connects")
+    emulator.add_argument("--calls", type=Path, help="write every Web API call to this JSON-lines file (emptied at start)")
+    emulator.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
+    emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    return parser
+
+
+def add_run_options(command: argparse.ArgumentParser) -> None:
+    """Options shared by ``run`` and ``demo``."""
+    command.add_argument("--headless", action="store_true", help="print one line per record instead of the TUI")
+    command.add_argument("--dry-run", action="store_true", help="decide and show every action, send nothing")
+    command.add_argument("--ping-interval", type=float, default=10.0, help="seconds between websocket pings")
+    command.add_argument("--pong-timeout", type=float, default=10.0, help="seconds to wait for a pong")
+    command.add_argument("--log-file", type=Path, help="also write the log to this file")
+    command.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="log level (default: %(default)s); the log goes to stderr when headless",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    args = build_parser().parse_args(argv)
+
+    if args.command == "check":
+        from responder.commands.check import run_check
+
+        return run_check(args.rules)
+    if args.command == "emulator":
+        from responder.emulator.standalone import run_standalone
+
+        return run_standalone(args.scenario, args.calls, args.port, args.host)
+
+    configure_logging(args)
+    if args.command == "run":
+        from responder.commands.run import run_command
+
+        return run_command(args)
+    from responder.commands.demo import demo_command
+
+    return demo_command(args)
+
+
+def configure_logging(args: argparse.Namespace) -> None:
+    """Log to stderr when headless, and to ``--log-file`` when given."""
+    handlers: list[logging.Handler] = []
+    if args.headless:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if args.log_file is not None:
+        handlers.append(logging.FileHandler(args.log_file, encoding="utf-8"))
+    if not handlers:
+        handlers.append(logging.NullHandler())
+    logging.basicConfig(
+        level=args.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )
+    # slack_sdk logs whole responses at DEBUG, and rtm.connect's contains a
+    # single-use websocket URL that works as a credential for 30 s.
+    logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))

@@ -1,0 +1,124 @@
+"""``responder run``: connect and answer, with the TUI or headless output."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from responder.commands.check import print_problem
+from responder.headless import HeadlessPrinter
+from responder.record_buffer import RecordBuffer
+from responder.rules.loader import RulesError, RulesFileUnreadable, load_rules
+from responder.rules.model import RuleSet
+from responder.runtime import RunConfig, Runtime
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+TOKEN_VARIABLE = "SLACK_BOT_TOKEN"
+
+
+def load_or_report(path: Path) -> RuleSet | int:
+    """Load the rules, or print every problem and return the exit status."""
+    try:
+        return load_rules(path)
+    except RulesFileUnreadable as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_USAGE
+    except RulesError as error:
+        for problem in error.problems:
+            print_problem(problem, sys.stderr)
+        sys.stderr.write(f"{path}: not started, because the rules file has errors\n")
+        return EXIT_FAILED
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Start the responder against Slack (or any Web API URL) with the bot token."""
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        sys.stderr.write(
+            f"{TOKEN_VARIABLE} is not set: export the bot token of your Slack app "
+            f"(xoxb-…), for example `export {TOKEN_VARIABLE}=xoxb-…`, then run again\n"
+        )
+        return EXIT_USAGE
+
+    rules = load_or_report(args.rules)
+    if isinstance(rules, int):
+        return rules
+
+    config = RunConfig(
+        rules_path=args.rules,
+        token=token,
+        slack_url=args.slack_url,
+        dry_run=args.dry_run,
+        ping_interval=args.ping_interval,
+        pong_timeout=args.pong_timeout,
+        ca_bundle=args.ca_bundle,
+    )
+    return serve(config, rules, headless=args.headless, duration=None)
+
+
+def serve(config: RunConfig, rules: RuleSet, *, headless: bool, duration: float | None) -> int:
+    """Run until stopped, the duration has passed, or the connection failed for good."""
+    buffer = RecordBuffer()
+    runtime = Runtime(config, buffer, rules)
+    if headless:
+        return serve_headless(runtime, buffer, duration)
+    return serve_tui(runtime, buffer, duration)
+
+
+def serve_headless(runtime: Runtime, buffer: RecordBuffer, duration: float | None) -> int:
+    """Print one line per record until the end; Ctrl+C exits with status 130."""
+    deadline = None if duration is None else time.monotonic() + duration
+    printer = HeadlessPrinter(sys.stdout)
+    status = EXIT_OK
+    runtime.start()
+    try:
+        while not runtime.done.is_set():
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            buffer.wait(0.2)
+            printer.print_pending(buffer)
+    except KeyboardInterrupt:
+        status = EXIT_INTERRUPTED
+    finally:
+        runtime.stop()
+        printer.print_pending(buffer)
+
+    if runtime.fatal_error is not None:
+        sys.stderr.write(f"stopped: {runtime.fatal_error}\n")
+        return EXIT_FAILED
+    return status
+
+
+def serve_tui(runtime: Runtime, buffer: RecordBuffer, duration: float | None) -> int:
+    """Show the Textual screen until the user quits or the duration has passed."""
+    from responder.tui.app import ResponderApp
+
+    app = ResponderApp(buffer, runtime, rules_path=str(runtime.config.rules_path))
+    timer = None
+    if duration is not None:
+        timer = threading.Timer(duration, lambda: app.call_from_thread(app.exit, EXIT_OK))
+        timer.daemon = True
+        timer.start()
+    runtime.start()
+    try:
+        app.run()
+    finally:
+        if timer is not None:
+            timer.cancel()
+        runtime.stop()
+
+    if runtime.fatal_error is not None:
+        sys.stderr.write(f"stopped: {runtime.fatal_error}\n")
+        return EXIT_FAILED
+    return EXIT_OK

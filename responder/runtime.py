@@ -1,0 +1,186 @@
+"""Wiring of one running responder: transport → events → engine → outbox → records."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from slack_sdk import WebClient
+
+from responder.engine import Engine
+from responder.record_buffer import RecordSink
+from responder.records import ConnectionState, DecisionMade, Notice, Record, RulesLoaded
+from responder.rules.loader import RulesError, load_rules
+from responder.rules.model import RuleSet
+from responder.slack.directory import Directory, load_directory
+from responder.slack.normalise import normalise
+from responder.slack.outbox import Outbox
+from responder.slack.transport import FatalConnectError, RtmTransport
+
+logger = logging.getLogger(__name__)
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """Everything ``responder run`` needs; the token is never shown in a repr."""
+
+    rules_path: Path
+    token: str = field(repr=False)
+    slack_url: str = SLACK_API_URL
+    dry_run: bool = False
+    ping_interval: float = 10.0
+    pong_timeout: float = 10.0
+    min_post_interval: float = 1.0
+    ca_bundle: str | None = None
+
+
+class Runtime:
+    """One responder: owns the rules, the engine, the transport and the outbox.
+
+    ``start`` loads the rules (raising ``RulesError`` before any network call) and
+    starts the transport thread. Every outcome reaches ``sink`` as a record.
+    """
+
+    def __init__(self, config: RunConfig, sink: RecordSink, rules: RuleSet | None = None) -> None:
+        self.config = config
+        self._sink = sink
+        self._rules = rules if rules is not None else load_rules(config.rules_path)
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._directory = Directory()
+        self._client = make_web_client(config)
+        self._outbox = Outbox(self._client, on_record=sink, min_interval=config.min_post_interval)
+        self._transport = RtmTransport(
+            self._client,
+            on_event=self._on_event,
+            on_record=self._on_transport_record,
+            ping_interval=config.ping_interval,
+            pong_timeout=config.pong_timeout,
+            sslopt=ssl_options(config.ca_bundle),
+        )
+        self._thread: threading.Thread | None = None
+        self.fatal_error: str | None = None
+        self.done = threading.Event()
+        self._stopped = False
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rules in force."""
+        return self._rules
+
+    def start(self) -> None:
+        """Report the loaded rules and start the transport on its own thread."""
+        self._report_rules()
+        self._thread = threading.Thread(target=self._run_transport, name="transport", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop reading, let queued actions finish briefly, and mark the runtime done."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._transport.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)
+        self._outbox.close(timeout=5.0)
+        self.done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the transport has ended (stopped, or a fatal error)."""
+        return self.done.wait(timeout)
+
+    def reload_rules(self) -> None:
+        """Load the rules file again; a broken file keeps the current rules."""
+        try:
+            rules = load_rules(self.config.rules_path)
+        except RulesError as error:
+            messages = tuple(problem.format() for problem in error.problems)
+            logger.error("reload of %s failed; keeping the current rules: %s", self.config.rules_path, messages[0])
+            self._sink(RulesLoaded(time.time(), str(self.config.rules_path), ok=False, errors=messages))
+            return
+
+        with self._lock:
+            self._rules = rules
+            if self._engine is not None:
+                self._engine.replace_rules(rules)
+        self._report_rules()
+
+    def _report_rules(self) -> None:
+        names = tuple(rule.name for rule in self._rules.rules)
+        warnings = tuple(problem.format() for problem in self._rules.warnings)
+        logger.info("loaded %d rules from %s", len(names), self.config.rules_path)
+        for warning in warnings:
+            logger.warning("%s", warning)
+        self._sink(RulesLoaded(time.time(), str(self.config.rules_path), ok=True, rule_names=names, warnings=warnings))
+
+    def _run_transport(self) -> None:
+        try:
+            self._transport.run()
+        except FatalConnectError as error:
+            self.fatal_error = str(error)
+            logger.error("%s", error)
+            self._sink(Notice(time.time(), "error", str(error)))
+        except Exception as error:  # noqa: BLE001 - the last line of defence of a thread
+            self.fatal_error = f"transport failed: {error.__class__.__name__}: {error}"
+            logger.exception("transport failed")
+            self._sink(Notice(time.time(), "error", self.fatal_error))
+        finally:
+            self.done.set()
+
+    def _on_transport_record(self, record: Record) -> None:
+        if isinstance(record, ConnectionState) and record.phase == "connected" and self._engine is None:
+            self._prepare_engine()
+        self._sink(record)
+
+    def _prepare_engine(self) -> None:
+        identity = self._transport.identity
+        if identity is None:
+            return
+        self._directory = load_directory(self._client, self._rules, self._sink)
+        with self._lock:
+            self._engine = Engine(
+                self._rules,
+                identity,
+                channel_ids=self._directory.channel_ids,
+                user_ids=self._directory.user_ids,
+            )
+            if self.config.dry_run:
+                self._engine.set_dry_run(None, True)
+
+    def _on_event(self, payload: Mapping[str, Any]) -> None:
+        if self._engine is None:
+            self._prepare_engine()
+        identity = self._transport.identity
+        if self._engine is None or identity is None:
+            logger.warning("event before the bot's identity was known; skipped: %s", payload.get("type"))
+            return
+
+        event = normalise(payload, identity)
+        with self._lock:
+            decision = self._engine.decide(event)
+        self._sink(DecisionMade(time.time(), decision))
+
+        for action in decision.actions:
+            self._outbox.submit(action)
+
+
+def make_web_client(config: RunConfig) -> WebClient:
+    """Build the Web API client for ``config`` (base URL, TLS trust)."""
+    from responder.slack.tls import ssl_context
+
+    base_url = config.slack_url if config.slack_url.endswith("/") else config.slack_url + "/"
+    return WebClient(token=config.token, base_url=base_url, timeout=30, ssl=ssl_context(config.ca_bundle))
+
+
+def ssl_options(ca_bundle: str | None) -> dict[str, Any]:
+    """websocket-client ``sslopt`` that always verifies, with an optional CA file."""
+    from responder.slack.tls import websocket_sslopt
+
+    return websocket_sslopt(ca_bundle)
+
