@@ -1,0 +1,62 @@
+"""One event as the conditions read it: the texts they match, computed once per event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from responder.slack.events import Event
+from responder.slack.identity import Identity
+from responder.slack.markup import leading_mention, strip_leading_mention
+
+
+# Text views: bit flags that select which text a condition reads. RAW selects Slack's
+# text over the normalised one, AFTER_MENTION drops a leading mention of the bot and the
+# separator after it, and FOLDED applies str.casefold.
+RAW = 1
+AFTER_MENTION = 2
+FOLDED = 4
+
+
+def text_view(*, raw: bool, after_mention: bool, folded: bool) -> int:
+    """Combine the text view flags."""
+    view = 0
+    if raw:
+        view |= RAW
+    if after_mention:
+        view |= AFTER_MENTION
+    if folded:
+        view |= FOLDED
+    return view
+
+
+class EventContext:
+    """An event with lazily computed text variants, shared by every rule it meets.
+
+    ``starts_with_bot_mention`` is true when Slack's text opens with a mention token of
+    the bot. ``match`` is the regex match of the rule being evaluated, for its templates.
+    """
+
+    __slots__ = ("event", "identity", "match", "starts_with_bot_mention", "_texts")
+
+    def __init__(self, event: Event, identity: Identity) -> None:
+        self.event = event
+        self.identity = identity
+        self.match: Any | None = None
+        self.starts_with_bot_mention = leading_mention(event.raw_text) == identity.user_id
+        self._texts: dict[int, str] = {}
+
+    def text(self, view: int) -> str:
+        """Return the text that conditions with text view ``view`` read."""
+        cached = self._texts.get(view)
+        if cached is not None:
+            return cached
+
+        if view & FOLDED:
+            text = self.text(view & ~FOLDED).casefold()
+        else:
+            text = self.event.raw_text if view & RAW else self.event.text
+            if view & AFTER_MENTION and self.starts_with_bot_mention:
+                text = strip_leading_mention(text)
+
+        self._texts[view] = text
+        return text
