@@ -1,0 +1,1 @@
+"""Offline runs of a rules file: its ``[[test]]`` tables, and the workspace they assume."""
