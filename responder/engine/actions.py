@@ -97,7 +97,7 @@ def _content(spec: ActionSpec, target: Target, planning: Planning, fields: Templ
     try:
         content = render(template, fields.lookup)
     except MissingField as missing:
-        raise ActionSkipped(f"missing field '{missing.name}'") from None
+        raise ActionSkipped(fields.missing_reason(missing.name)) from None
 
     if target.method == "reactions.add":
         content = content.strip().strip(":")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from responder.slack.events import Event
 from responder.slack.identity import Identity
@@ -32,15 +32,17 @@ def text_view(*, raw: bool, after_mention: bool, folded: bool) -> int:
 class EventContext:
     """An event with lazily computed text variants, shared by every rule it meets.
 
+    ``at`` is the event's time (Unix seconds) for ``active_hours``.
     ``starts_with_bot_mention`` is true when Slack's text opens with a mention token of
     the bot. ``match`` is the regex match of the rule being evaluated, for its templates.
     """
 
-    __slots__ = ("event", "identity", "match", "starts_with_bot_mention", "_texts")
+    __slots__ = ("event", "identity", "at", "match", "starts_with_bot_mention", "_texts")
 
-    def __init__(self, event: Event, identity: Identity) -> None:
+    def __init__(self, event: Event, identity: Identity, at: float = 0.0) -> None:
         self.event = event
         self.identity = identity
+        self.at = at
         self.match: Any | None = None
         self.starts_with_bot_mention = leading_mention(event.raw_text) == identity.user_id
         self._texts: dict[int, str] = {}
@@ -60,3 +62,7 @@ class EventContext:
 
         self._texts[view] = text
         return text
+
+
+Check = Callable[[EventContext], "str | None"]
+"""A compiled condition: None when it holds, else the reason, as ``"KEY: what failed"``."""

@@ -2,58 +2,52 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 import random
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from responder.decisions import Decision, RuleResult
 from responder.engine.actions import Planning, plan_actions
+from responder.engine.compiled import CompiledRule, compile_rules
 from responder.engine.context import EventContext
+from responder.engine.facts import delivery_key, delivery_ts, event_time
 from responder.engine.fields import TemplateFields
-from responder.engine.guards import ExpiringKeys, RememberedKeys, ReplyLimiter
-from responder.engine.matching import Check, compile_checks
+from responder.engine.guards import ExpiringKeys, ReplyLimiter
+from responder.engine.matching import first_failure
 from responder.engine.names import NameIndex
-from responder.engine.visibility import Audience, ignored_by_all
+from responder.engine.rule_guards import RuleGuards
+from responder.engine.trace import Explanation, TraceInputs, trace_event
+from responder.engine.visibility import ignored_by_all
 from responder.rules.model import Rule, RuleSet
 from responder.slack.events import Event
 from responder.slack.identity import Identity
+
+logger = logging.getLogger(__name__)
 
 OWN_MESSAGE = "own message"
 DUPLICATE = "duplicate of an event already handled"
 NOT_AN_EDIT = "not an edit: text unchanged (link preview or attachment change)"
 
-# Reasons that name a channel or user vary with the workspace, so only this many are shared.
-MAX_SHARED_RESULTS = 256
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    """A rule with what it sees and its checks worked out once, at load time."""
-
-    rule: Rule
-    audience: Audience
-    checks: tuple[Check, ...]
-    _results: dict[str, RuleResult] = field(default_factory=dict, compare=False, repr=False)
-
-    def not_fired(self, reason: str) -> RuleResult:
-        """Return the result for ``reason``, shared between events (results are immutable)."""
-        result = self._results.get(reason)
-        if result is None:
-            result = RuleResult(self.rule.name, False, reason)
-            if len(self._results) < MAX_SHARED_RESULTS:
-                self._results[reason] = result
-        return result
-
-
 class Engine:
     """Decides for each event which rules fire and which Web API calls they make.
 
-    The engine does no I/O. Its guard state (dedupe keys, answered messages, the reply
-    limit's windows) lives between calls and survives :meth:`replace_rules`. Every
-    window uses the ``now`` given to :meth:`decide`, or ``clock``, so a replay that
-    passes event times is deterministic. Calls must not overlap: callers on several
-    threads hold one lock around them.
+    The engine does no I/O. Its guard state (dedupe keys, answered messages, threads
+    answered with ``once_per_thread``, cooldowns, the reply limit's windows) lives
+    between calls and survives :meth:`replace_rules`.
+
+    Two clocks are used. Cooldowns and ``active_hours`` use the event's own time (its
+    ``ts``, else its ``event_ts``, else the arrival time), so a replay of recorded
+    events decides the same every time. The dedupe window and the reply limit use the
+    arrival time: the ``now`` given to :meth:`decide`, else ``clock``. Copies of one
+    event carry the same ``ts`` and differ only in when they arrive, and the reply limit
+    counts posts as they are sent; replays that pass event times as ``now`` stay
+    deterministic. Calls must not overlap: callers on several threads hold one lock
+    around them.
+
+    The directory arguments are described at :meth:`set_directory`.
     """
 
     def __init__(
@@ -63,20 +57,30 @@ class Engine:
         *,
         channel_ids: Mapping[str, str] | None = None,
         user_ids: Mapping[str, str] | None = None,
+        channel_names: Mapping[str, str] | None = None,
+        user_names: Mapping[str, str] | None = None,
+        channel_types: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
     ) -> None:
         self._identity = identity
         self._clock = clock
         self._rng = rng if rng is not None else random.Random()
-        self._names = NameIndex(channel_ids, user_ids)
+        self._names = NameIndex(
+            channel_ids,
+            user_ids,
+            channel_names=channel_names,
+            user_names=user_names,
+            channel_types=channel_types,
+        )
         self._enabled: dict[str, bool] = {}
         self._dry_run_rules: dict[str, bool] = {}
         self._dry_run_all: bool | None = None
         self._seen = ExpiringKeys()
-        self._answered = RememberedKeys()
+        self._guards = RuleGuards()
         self._limiter = ReplyLimiter()
         self._rules = rules
+        self._zone = _zone(rules)
         self._compiled = self._compile(rules)
 
     @property
@@ -90,15 +94,16 @@ class Engine:
         return self._identity
 
     def replace_rules(self, rules: RuleSet) -> None:
-        """Use ``rules`` from now on, keeping dedupe keys, answered messages and rates.
+        """Use ``rules`` from now on, keeping dedupe keys, guards and rates.
 
         Switches set through :meth:`set_enabled` and :meth:`set_dry_run` stay for the
-        rules whose names are still there.
+        rules whose names are still there, and so do their cooldowns and answered messages.
         """
         names = {rule.name for rule in rules.rules}
         self._enabled = {name: value for name, value in self._enabled.items() if name in names}
         self._dry_run_rules = {name: value for name, value in self._dry_run_rules.items() if name in names}
         self._rules = rules
+        self._zone = _zone(rules)
         self._compiled = self._compile(rules)
 
     def set_enabled(self, rule: str, enabled: bool) -> None:
@@ -115,9 +120,43 @@ class Engine:
         self._require_rule(rule)
         self._dry_run_rules[rule] = dry_run
 
-    def set_directory(self, channel_ids: Mapping[str, str], user_ids: Mapping[str, str]) -> None:
-        """Use new name → id maps for ``#name`` and ``@name`` in rules and templates."""
-        self._names = NameIndex(channel_ids, user_ids)
+    def is_enabled(self, rule: Rule) -> bool:
+        """Tell whether ``rule`` is switched on, by its ``enabled`` key or :meth:`set_enabled`."""
+        return self._enabled.get(rule.name, rule.enabled)
+
+    def is_dry_run(self, rule: Rule) -> bool:
+        """Tell whether ``rule``'s actions are shown but not sent."""
+        if rule.name in self._dry_run_rules:
+            return self._dry_run_rules[rule.name]
+        if self._dry_run_all is not None:
+            return self._dry_run_all
+        return rule.dry_run or self._rules.settings.dry_run
+
+    def set_directory(
+        self,
+        channel_ids: Mapping[str, str],
+        user_ids: Mapping[str, str],
+        *,
+        channel_names: Mapping[str, str] | None = None,
+        user_names: Mapping[str, str] | None = None,
+        channel_types: Mapping[str, str] | None = None,
+    ) -> None:
+        """Replace the whole workspace directory; a map left out becomes empty.
+
+        ``channel_ids`` maps ``#name`` to an id and ``user_ids`` ``@name`` to an id, for
+        names in rules. ``channel_names`` and ``user_names`` map ids to the names that
+        ``{channel.name}`` and ``{user.name}`` show (without them, the names of the first
+        two maps are used). ``channel_types`` maps a conversation id to ``channel``,
+        ``group``, ``im`` or ``mpim``, for ``channel_types`` conditions on ids that do
+        not show their kind (``G…``, and private channels with ``C…`` ids).
+        """
+        self._names = NameIndex(
+            channel_ids,
+            user_ids,
+            channel_names=channel_names,
+            user_names=user_names,
+            channel_types=channel_types,
+        )
         self._compiled = self._compile(self._rules)
 
     def limited_channels(self, now: float | None = None) -> tuple[str, ...]:
@@ -126,15 +165,20 @@ class Engine:
         return self._limiter.blocked_channels(at, self._rules.settings.reply_limit)
 
     def decide(self, event: Event, now: float | None = None) -> Decision:
-        """Decide which rules fire for ``event``, with their actions and reasons."""
-        at = self._clock() if now is None else now
+        """Decide which rules fire for ``event``, with their actions and reasons.
+
+        ``now`` (default: the clock) is the time of arrival, for the dedupe window and the
+        reply limit, and is used as the event's own time when it carries none.
+        """
+        arrival = self._clock() if now is None else now
+        at = event_time(event, arrival)
 
         unseen = [compiled.audience.unseen_reason(event) for compiled in self._compiled]
-        ignored = self._ignore_reason(event, at, unseen)
+        ignored = self._ignore_reason(event, arrival, unseen, remember=True)
         if ignored is not None:
             return Decision(event, ignored=ignored)
 
-        context = EventContext(event, self._identity)
+        context = EventContext(event, self._identity, at)
         planning: Planning | None = None
         results: list[RuleResult] = []
         stopped_by: str | None = None
@@ -142,7 +186,7 @@ class Engine:
             result = self._reject(compiled, context, unseen_reason, stopped_by)
             if result is None:
                 if planning is None:
-                    planning = self._planning(event, at)
+                    planning = self._planning(event, arrival, self._limiter, self._rng)
                 result = self._fire(compiled, context, planning)
                 if compiled.rule.stop and stopped_by is None:
                     stopped_by = compiled.rule.name
@@ -150,17 +194,43 @@ class Engine:
 
         return Decision(event, results=tuple(results))
 
-    def _ignore_reason(self, event: Event, at: float, unseen: list[str | None]) -> str | None:
-        """Return why no rule sees ``event`` at all, taking its dedupe key on the way."""
+    def explain(self, event: Event, now: float | None = None) -> Explanation:
+        """Explain rule by rule what :meth:`decide` would do with ``event`` now, changing nothing.
+
+        Every condition of every rule is tested and reported. An event that was decided
+        already shows as a duplicate, as deciding it again would.
+        """
+        arrival = self._clock() if now is None else now
+        at = event_time(event, arrival)
+        unseen = [compiled.audience.unseen_reason(event) for compiled in self._compiled]
+        ignored = self._ignore_reason(event, arrival, unseen, remember=False)
+
+        inputs = TraceInputs(
+            rules=[(compiled.rule, compiled.audience) for compiled in self._compiled],
+            identity=self._identity,
+            settings=self._rules.settings,
+            zone=self._zone,
+            guards=self._guards,
+            planning=self._planning(event, arrival, self._limiter.copy(), copy.deepcopy(self._rng)),
+            enabled=self.is_enabled,
+            dry_run=self.is_dry_run,
+        )
+        return trace_event(event, at, ignored, inputs)
+
+    def _ignore_reason(self, event: Event, arrival: float, unseen: list[str | None], remember: bool) -> str | None:
+        """Return why no rule sees ``event`` at all; with ``remember``, store its dedupe key."""
         if event.is_self:
             return OWN_MESSAGE
 
-        key = _delivery_key(event)
+        key = delivery_key(event)
         window = self._rules.settings.dedupe_window
         if key is not None and window > 0:
-            if self._seen.seen_within(key, at, window):
+            if remember and self._seen.seen_within(key, arrival, window):
                 return DUPLICATE
-            self._seen.store(key, at)
+            if not remember and self._seen.contains_within(key, arrival, window):
+                return DUPLICATE
+            if remember:
+                self._seen.store(key, arrival)
 
         if event.text_unchanged:
             return NOT_AN_EDIT
@@ -173,7 +243,7 @@ class Engine:
     ) -> RuleResult | None:
         """Return the result of a rule that does not fire, naming why, or None when it fires."""
         rule = compiled.rule
-        if not self._enabled.get(rule.name, rule.enabled):
+        if not self.is_enabled(rule):
             return compiled.not_fired("disabled")
         if stopped_by is not None:
             return compiled.not_fired(f"stopped by rule {stopped_by}")
@@ -181,75 +251,47 @@ class Engine:
             return compiled.not_fired(unseen_reason)
 
         context.match = None
-        for check in compiled.checks:
-            reason = check(context)
-            if reason is not None:
-                return compiled.not_fired(reason)
+        reason = first_failure(compiled.checks, context)
+        if reason is not None:
+            return compiled.not_fired(reason)
 
-        if _answered_key(rule, context.event) in self._answered:
-            return RuleResult(rule.name, False, f"already answered {context.event.ts}")
+        blocked = self._guards.blocked(rule, context.event, context.at, self._zone)
+        if blocked is not None:
+            return RuleResult(rule.name, False, blocked)
         return None
 
     def _fire(self, compiled: CompiledRule, context: EventContext, planning: Planning) -> RuleResult:
-        """Fire a rule: take its guard keys first, then plan its actions."""
+        """Fire a rule: take its guards first, then plan its actions."""
         rule = compiled.rule
-        answered = _answered_key(rule, context.event)
-        if answered is not None:
-            self._answered.add(answered)
+        self._guards.take(rule, context.event, context.at)
 
         fields = TemplateFields(context.event, context.match, self._names)
-        actions, skipped = plan_actions(rule, planning, fields, self._is_dry_run(rule))
+        actions, skipped = plan_actions(rule, planning, fields, self.is_dry_run(rule))
         return RuleResult(rule.name, True, "", actions, skipped)
 
-    def _planning(self, event: Event, at: float) -> Planning:
+    def _planning(self, event: Event, at: float, limiter: ReplyLimiter, rng: random.Random) -> Planning:
         return Planning(
             event=event,
-            event_ts=_delivery_ts(event),
+            event_ts=delivery_ts(event),
             names=self._names,
-            rng=self._rng,
+            rng=rng,
             now=at,
-            limiter=self._limiter,
+            limiter=limiter,
             reply_limit=self._rules.settings.reply_limit,
         )
 
-    def _is_dry_run(self, rule: Rule) -> bool:
-        if rule.name in self._dry_run_rules:
-            return self._dry_run_rules[rule.name]
-        if self._dry_run_all is not None:
-            return self._dry_run_all
-        return rule.dry_run or self._rules.settings.dry_run
-
     def _compile(self, rules: RuleSet) -> tuple[CompiledRule, ...]:
-        compiled = []
-        for rule in rules.rules:
-            audience = Audience.of(rule, rules.settings)
-            compiled.append(CompiledRule(rule, audience, compile_checks(rule.conditions, self._names)))
-        return tuple(compiled)
+        return compile_rules(rules, self._names, self._zone)
 
     def _require_rule(self, name: str) -> None:
         if not any(rule.name == name for rule in self._rules.rules):
             raise KeyError(f"rule {name!r} not found")
 
 
-def _delivery_ts(event: Event) -> str | None:
-    """Return the ts of the delivery itself: an edit's own ts, not the edited message's."""
-    for key in ("ts", "event_ts"):
-        value = event.raw.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return event.ts
-
-
-def _delivery_key(event: Event) -> tuple[str, str] | None:
-    """Return the dedupe key (channel, ts) of ``event``, or None when it lacks either."""
-    ts = _delivery_ts(event)
-    if event.channel is None or ts is None:
-        return None
-    return (event.channel, ts)
-
-
-def _answered_key(rule: Rule, event: Event) -> tuple[str, str, str] | None:
-    """Return the key that stops ``rule`` from answering one message twice, edits included."""
-    if event.type != "message" or event.channel is None or event.ts is None:
-        return None
-    return (rule.name, event.channel, event.ts)
+def _zone(rules: RuleSet) -> ZoneInfo:
+    """Return the rules' time zone; a name that the loader did not check falls back to UTC."""
+    try:
+        return ZoneInfo(rules.settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("unknown time zone %r; using UTC", rules.settings.timezone)
+        return ZoneInfo("UTC")

@@ -37,6 +37,16 @@ class TemplateFields:
             return self._event.thread_ts
         return self._capture(name)
 
+    def missing_reason(self, name: str) -> str:
+        """Say why field ``name`` has no value, for the skip that follows."""
+        user = self._event.user
+        channel = self._event.channel
+        if name == "user.name" and user is not None:
+            return f"missing field 'user.name': the display name of {user} is not known"
+        if name == "channel.name" and channel is not None:
+            return f"missing field 'channel.name': the name of {channel} is not known"
+        return f"missing field '{name}'"
+
     def _party(self, name: str) -> str | None:
         """Return ``{user…}`` and ``{channel…}`` values."""
         user = self._event.user

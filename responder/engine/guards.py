@@ -1,4 +1,4 @@
-"""The engine's memory between events: dedupe keys, answered messages, post rates.
+"""The engine's memory between events: dedupe keys, answered messages, cooldowns, post rates.
 
 Every structure takes the current time as an argument, so offline replays that pass
 event times get the same answers as a live run. Each one is bounded, so a responder
@@ -30,6 +30,10 @@ class ExpiringKeys:
     def seen_within(self, key: Hashable, now: float, window: float) -> bool:
         """True when ``key`` was stored less than ``window`` seconds before ``now``."""
         self._expire(now, window)
+        return self.contains_within(key, now, window)
+
+    def contains_within(self, key: Hashable, now: float, window: float) -> bool:
+        """Like :meth:`seen_within`, without dropping expired keys, so nothing changes."""
         stored_at = self._stored_at.get(key)
         return stored_at is not None and now - stored_at < window
 
@@ -93,6 +97,37 @@ class ReplyLimiter:
         """Count one post in ``channel`` at ``now``."""
         self._sent_at.setdefault(channel, deque()).append(now)
 
+    def copy(self) -> ReplyLimiter:
+        """Return an independent copy, for planning that must leave this one as it is."""
+        duplicate = ReplyLimiter()
+        duplicate._sent_at = {channel: deque(times) for channel, times in self._sent_at.items()}
+        return duplicate
+
     def blocked_channels(self, now: float, limit: RateLimit) -> tuple[str, ...]:
         """Return the channels where the next post would be dropped at ``now``."""
         return tuple(channel for channel in list(self._sent_at) if not self.allows(channel, now, limit))
+
+
+class Cooldowns:
+    """The time each cooldown key stays silent until; past ``max_size`` keys the oldest go."""
+
+    def __init__(self, max_size: int = MAX_REMEMBERED) -> None:
+        self._until: OrderedDict[Hashable, float] = OrderedDict()
+        self._max_size = max_size
+
+    def __len__(self) -> int:
+        return len(self._until)
+
+    def running_until(self, key: Hashable, now: float) -> float | None:
+        """Return when the cooldown of ``key`` ends, or None when none runs at ``now``."""
+        until = self._until.get(key)
+        if until is None or now >= until:
+            return None
+        return until
+
+    def start(self, key: Hashable, until: float) -> None:
+        """Keep ``key`` silent until ``until``."""
+        self._until[key] = until
+        self._until.move_to_end(key)
+        while len(self._until) > self._max_size:
+            self._until.popitem(last=False)

@@ -3,36 +3,126 @@
 A check takes the :class:`EventContext` and returns None when its condition holds, or
 the reason it does not, in the form ``"KEY: what failed"``. Only the conditions a rule
 names become checks, and text values are case-folded once, here, not per event.
+
+The tables of ``any`` and ``unless`` compile the same way. Their text conditions read
+the text after the bot's mention when the rule (or a table around them) has
+``mention = "start"``. Regex groups for templates come from the rule's own ``regex``,
+else from the first ``any`` table that holds; an ``unless`` table never supplies them.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from typing import Any, Callable
+from typing import Callable, Sequence
+from zoneinfo import ZoneInfo
 
-from responder.engine.context import EventContext, text_view
+from responder.engine.context import Check, EventContext
 from responder.engine.names import NameIndex
+from responder.engine.shape_checks import (
+    active_hours_check,
+    channel_type_check,
+    fields_check,
+    shape_checks,
+    subtype_check,
+)
+from responder.engine.text_checks import contains_word, is_word_char, text_checks
 from responder.rules.model import Conditions
 
-Check = Callable[[EventContext], "str | None"]
+__all__ = ["Check", "compile_checks", "contains_word", "is_word_char"]
 
 
-def compile_checks(conditions: Conditions, names: NameIndex) -> tuple[Check, ...]:
-    """Build the checks for ``conditions``, in the order they run."""
+def compile_checks(
+    conditions: Conditions,
+    names: NameIndex,
+    zone: ZoneInfo,
+    *,
+    nested: bool = False,
+    after_mention: bool = False,
+) -> tuple[Check, ...]:
+    """Build the checks for ``conditions``, in the order they run.
+
+    ``nested`` marks an ``any`` or ``unless`` table, where ``subtypes`` is a check of its
+    own; at the top of a rule it decides which events the rule sees. ``after_mention``
+    is true inside a rule with ``mention = "start"``.
+    """
+    after_mention = after_mention or conditions.mention == "start"
     checks: list[Check] = []
     checks.extend(_place_checks(conditions, names))
     checks.extend(_author_checks(conditions, names))
-    checks.extend(_shape_checks(conditions))
-    checks.extend(_text_checks(conditions))
+    if nested and conditions.subtypes is not None:
+        checks.append(subtype_check(conditions.subtypes))
+    checks.extend(shape_checks(conditions))
+    if conditions.fields:
+        checks.append(fields_check(conditions.fields))
+    if conditions.active_hours:
+        checks.append(active_hours_check(conditions.active_hours, zone))
+    checks.extend(text_checks(conditions, after_mention))
+    if conditions.any:
+        branches = [
+            compile_checks(branch, names, zone, nested=True, after_mention=after_mention)
+            for branch in conditions.any
+        ]
+        checks.append(_any_check(branches, keeps_own_match=bool(conditions.regex)))
+    if conditions.unless is not None:
+        excluded = compile_checks(conditions.unless, names, zone, nested=True, after_mention=after_mention)
+        checks.append(_unless_check(excluded, condition_keys(conditions.unless)))
     return tuple(checks)
+
+
+def first_failure(checks: Sequence[Check], context: EventContext) -> str | None:
+    """Run ``checks`` in order; return the first reason, or None when all of them hold."""
+    for check in checks:
+        reason = check(context)
+        if reason is not None:
+            return reason
+    return None
+
+
+def _any_check(branches: list[tuple[Check, ...]], keeps_own_match: bool) -> Check:
+    def any_holds(context: EventContext) -> str | None:
+        before = context.match
+        reasons: list[str] = []
+        for index, branch in enumerate(branches):
+            reason = first_failure(branch, context)
+            if reason is None:
+                if keeps_own_match:
+                    context.match = before
+                return None
+            context.match = before
+            reasons.append(f"any[{index}].{reason}")
+        return "any: no table holds (" + "; ".join(reasons) + ")"
+
+    return any_holds
+
+
+def _unless_check(excluded: tuple[Check, ...], keys: str) -> Check:
+    def unless_holds(context: EventContext) -> str | None:
+        before = context.match
+        reason = first_failure(excluded, context)
+        context.match = before
+        if reason is None:
+            return f"unless: the excluded conditions hold ({keys})"
+        return None
+
+    return unless_holds
+
+
+def condition_keys(conditions: Conditions) -> str:
+    """Name the conditions a nested table sets, for reasons."""
+    defaults = Conditions()
+    keys = [
+        key
+        for key in Conditions.__dataclass_fields__
+        if key not in ("event", "case_sensitive", "raw_text") and getattr(conditions, key) != getattr(defaults, key)
+    ]
+    return ", ".join(keys)
 
 
 def _place_checks(conditions: Conditions, names: NameIndex) -> list[Check]:
     checks: list[Check] = []
 
     if conditions.channels:
-        listed, unresolved = _resolve(conditions.channels, names.channel_id)
-        note = _unresolved_note("channel", unresolved)
+        listed, unresolved = resolve_references(conditions.channels, names.channel_id)
+        note = unresolved_note("channel", unresolved)
 
         def in_channels(context: EventContext) -> str | None:
             channel = context.event.channel
@@ -43,13 +133,16 @@ def _place_checks(conditions: Conditions, names: NameIndex) -> list[Check]:
         checks.append(in_channels)
 
     if conditions.not_channels:
-        excluded, _ = _resolve(conditions.not_channels, names.channel_id)
+        excluded, _ = resolve_references(conditions.not_channels, names.channel_id)
 
         def not_in_channels(context: EventContext) -> str | None:
             channel = context.event.channel
             return f"not_channels: {channel} is excluded" if channel in excluded else None
 
         checks.append(not_in_channels)
+
+    if conditions.channel_types:
+        checks.append(channel_type_check(conditions.channel_types, names))
 
     return checks
 
@@ -58,8 +151,8 @@ def _author_checks(conditions: Conditions, names: NameIndex) -> list[Check]:
     checks: list[Check] = []
 
     if conditions.users:
-        listed, unresolved = _resolve(conditions.users, names.user_id)
-        note = _unresolved_note("user", unresolved)
+        listed, unresolved = resolve_references(conditions.users, names.user_id)
+        note = unresolved_note("user", unresolved)
 
         def by_users(context: EventContext) -> str | None:
             user = context.event.user
@@ -70,7 +163,7 @@ def _author_checks(conditions: Conditions, names: NameIndex) -> list[Check]:
         checks.append(by_users)
 
     if conditions.not_users:
-        excluded, _ = _resolve(conditions.not_users, names.user_id)
+        excluded, _ = resolve_references(conditions.not_users, names.user_id)
 
         def not_by_users(context: EventContext) -> str | None:
             user = context.event.user
@@ -81,167 +174,7 @@ def _author_checks(conditions: Conditions, names: NameIndex) -> list[Check]:
     return checks
 
 
-def _shape_checks(conditions: Conditions) -> list[Check]:
-    """Checks on the thread, the files and the bot's mention."""
-    checks: list[Check] = []
-
-    if conditions.thread == "top":
-        checks.append(_is_top_level)
-    elif conditions.thread == "reply":
-        checks.append(_is_reply)
-
-    if conditions.has_files is True:
-        checks.append(_has_files)
-    elif conditions.has_files is False:
-        checks.append(_has_no_files)
-
-    if conditions.mention is not None:
-        checks.append(MENTION_CHECKS[conditions.mention])
-
-    return checks
-
-
-def _is_top_level(context: EventContext) -> str | None:
-    return "thread: the message is a reply" if context.event.is_reply else None
-
-
-def _is_reply(context: EventContext) -> str | None:
-    return None if context.event.is_reply else "thread: the message is not a reply"
-
-
-def _has_files(context: EventContext) -> str | None:
-    return None if context.event.has_files else "has_files: the message has no files"
-
-
-def _has_no_files(context: EventContext) -> str | None:
-    return "has_files: the message has files" if context.event.has_files else None
-
-
-def _mentions_bot(context: EventContext) -> str | None:
-    if context.identity.user_id in context.event.mentions:
-        return None
-    return "mention: the bot is not mentioned"
-
-
-def _starts_with_mention(context: EventContext) -> str | None:
-    if context.starts_with_bot_mention:
-        return None
-    return "mention: the text does not start with the bot's mention"
-
-
-def _does_not_mention_bot(context: EventContext) -> str | None:
-    if context.identity.user_id in context.event.mentions:
-        return "mention: the bot is mentioned"
-    return None
-
-
-MENTION_CHECKS: dict[str, Check] = {
-    "anywhere": _mentions_bot,
-    "start": _starts_with_mention,
-    "never": _does_not_mention_bot,
-}
-
-
-def _text_checks(conditions: Conditions) -> list[Check]:
-    checks: list[Check] = []
-    folded = not conditions.case_sensitive
-    after_mention = conditions.mention == "start"
-    view = text_view(raw=conditions.raw_text, after_mention=after_mention, folded=folded)
-    exact_view = text_view(raw=conditions.raw_text, after_mention=after_mention, folded=False)
-
-    def values(texts: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(text.casefold() for text in texts) if folded else texts
-
-    if conditions.equals:
-        checks.append(_equals_check(frozenset(values(conditions.equals)), view))
-    if conditions.starts_with:
-        checks.append(_starts_with_check(values(conditions.starts_with), view))
-    if conditions.contains:
-        checks.append(_contains_check(values(conditions.contains), view))
-    if conditions.words:
-        checks.append(_words_check(tuple(word for word in values(conditions.words) if word), view))
-    if conditions.regex:
-        checks.append(_regex_check(conditions.regex, exact_view))
-
-    return checks
-
-
-def _equals_check(values: frozenset[str], view: int) -> Check:
-    def equals(context: EventContext) -> str | None:
-        if context.text(view) in values:
-            return None
-        return "equals: the text is none of the listed values"
-
-    return equals
-
-
-def _starts_with_check(prefixes: tuple[str, ...], view: int) -> Check:
-    def starts_with(context: EventContext) -> str | None:
-        if context.text(view).startswith(prefixes):
-            return None
-        return "starts_with: the text starts with no listed value"
-
-    return starts_with
-
-
-def _contains_check(parts: tuple[str, ...], view: int) -> Check:
-    def contains(context: EventContext) -> str | None:
-        text = context.text(view)
-        for part in parts:
-            if part in text:
-                return None
-        return "contains: no listed text in the text"
-
-    return contains
-
-
-def _words_check(words: tuple[str, ...], view: int) -> Check:
-    def has_word(context: EventContext) -> str | None:
-        text = context.text(view)
-        for word in words:
-            if contains_word(text, word):
-                return None
-        return "words: no listed word in the text"
-
-    return has_word
-
-
-def _regex_check(patterns: tuple[Any, ...], view: int) -> Check:
-    def matches(context: EventContext) -> str | None:
-        text = context.text(view)
-        for pattern in patterns:
-            match = pattern.search(text)
-            if match is not None:
-                context.match = match
-                return None
-        return "regex: no pattern matches the text"
-
-    return matches
-
-
-def contains_word(text: str, word: str) -> bool:
-    """True when ``word`` occurs in ``text`` with no word character on either side.
-
-    Word characters are letters and digits of any script (``str.isalnum``), ``_`` and
-    combining marks, so ``hello`` is found in ``hello, world`` but not in ``helloworld``.
-    """
-    start = text.find(word)
-    while start != -1:
-        end = start + len(word)
-        free_before = start == 0 or not is_word_char(text[start - 1])
-        free_after = end == len(text) or not is_word_char(text[end])
-        if free_before and free_after:
-            return True
-        start = text.find(word, start + 1)
-    return False
-
-
-def is_word_char(char: str) -> bool:
-    """True for a letter, a digit, ``_`` or a combining mark, in any script."""
-    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
-
-
-def _resolve(
+def resolve_references(
     references: tuple[str, ...], resolve: Callable[[str], str | None]
 ) -> tuple[frozenset[str], tuple[str, ...]]:
     """Split ids and names into the set of ids and the names that are not known."""
@@ -256,7 +189,9 @@ def _resolve(
     return frozenset(ids), tuple(unresolved)
 
 
-def _unresolved_note(kind: str, unresolved: tuple[str, ...]) -> str:
+
+def unresolved_note(kind: str, unresolved: tuple[str, ...]) -> str:
     if not unresolved:
         return ""
     return f" ({kind} name {', '.join(unresolved)} not resolved)"
+

@@ -96,7 +96,7 @@ def compile_actions(
         if not stop:
             reporter.at_header(
                 rule_path,
-                "missing; add a [[rule.action]] table with reply, react or post "
+                "missing; add a [[rule.action]] table with reply, react, post, dm or ephemeral "
                 "(only a rule with stop = true may have no action)",
                 rule_name,
                 "action",
@@ -156,15 +156,17 @@ class _ActionCompiler:
             in_thread=table.get("in_thread", True),
             broadcast=table.get("broadcast", False),
             channel=table.get("channel"),
+            to=table.get("to"),
         )
 
     def find_verb(self, path: KeyPath, table: dict[str, Any]) -> ActionVerb | None:
-        verbs = [
-            key for key in table if key in schema.ACTION_VERBS + schema.ACTION_VERBS_NOT_SUPPORTED
-        ]
+        verbs = [key for key in table if key in schema.ACTION_VERBS]
         if not verbs:
             self.reporter.at_header(
-                path, "missing verb; add one of reply, react or post", self.rule_name, None
+                path,
+                "missing verb; add one of reply, react, post, dm or ephemeral",
+                self.rule_name,
+                None,
             )
             return None
 
@@ -175,34 +177,25 @@ class _ActionCompiler:
                 f"(line {first_line}); put '{extra}' in its own [[rule.action]] table"
             )
             self.reporter.at_key(path + (extra,), message, self.rule_name, extra)
-        for verb in verbs:
-            if verb in schema.ACTION_VERBS_NOT_SUPPORTED:
-                self.reporter.at_key(
-                    path + (verb,), "not supported yet in this version", self.rule_name, verb
-                )
 
-        verb = verbs[0]
-        if len(verbs) > 1 or verb not in schema.ACTION_VERBS:
+        if len(verbs) > 1:
             return None
-        return verb  # type: ignore[return-value]
+        return verbs[0]  # type: ignore[return-value]
 
     def check_modifiers(self, path: KeyPath, table: dict[str, Any], verb: str | None) -> bool:
         """Check every non-verb key of an action; return whether all of them are valid."""
         valid = True
-        all_keys = (
-            schema.ACTION_VERBS + schema.ACTION_VERBS_NOT_SUPPORTED + tuple(schema.ACTION_MODIFIERS)
-        )
+        all_keys = schema.ACTION_VERBS + tuple(schema.ACTION_MODIFIERS)
         for key, value in table.items():
-            if key in schema.ACTION_VERBS + schema.ACTION_VERBS_NOT_SUPPORTED:
+            if key in schema.ACTION_VERBS:
                 continue
             owner = schema.ACTION_MODIFIERS.get(key)
             message = None
             if owner is None:
                 message = f"unknown key{schema.did_you_mean(key, all_keys)}"
-            elif owner == "dm":
-                message = "not supported yet in this version"
             elif verb is not None and owner != verb:
-                message = f"applies only to {owner} actions, and this action is a {verb}"
+                article = "an" if verb[0] in "aeiou" else "a"
+                message = f"applies only to {owner} actions, and this action is {article} {verb}"
             if message is not None:
                 self.reporter.at_key(path + (key,), message, self.rule_name, key)
                 valid = False
@@ -214,6 +207,8 @@ class _ActionCompiler:
         try:
             if key == "channel":
                 schema.expect_channel(value)
+            elif key == "to":
+                schema.expect_user(value)
             else:
                 schema.expect_bool(value)
         except InvalidValue as problem:

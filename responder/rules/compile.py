@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import re2  # type: ignore[import-untyped]
-
 from responder.rules import lints, schema
 from responder.rules.actions import FieldCatalogue, compile_actions
+from responder.rules.conditions import ConditionReader
+from responder.rules.durations import DurationError, parse_duration
 from responder.rules.model import Conditions, Rule
 from responder.rules.report import Reporter, Severity
 from responder.rules.schema import InvalidValue
@@ -39,45 +39,6 @@ class RuleContext:
         self.reporter.at_header(self.path, message, self.name, key)
 
 
-def _words(value: Any) -> tuple[str, ...]:
-    words = schema.expect_strings(value)
-    for index, word in enumerate(words):
-        if not word.strip():
-            raise InvalidValue(
-                "empty word; write the word to look for",
-                element=index if isinstance(value, list) else None,
-            )
-    return words
-
-
-def _list_of(check: Callable[[Any], str]) -> Callable[[Any], tuple[str, ...]]:
-    return lambda value: schema.expect_list_of(value, check)
-
-
-def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    return lambda value: schema.expect_choice(value, choices)
-
-
-# Each condition key with the check that reads its value into the form Conditions stores.
-CONDITION_READERS: dict[str, Callable[[Any], Any]] = {
-    "event": schema.expect_non_empty_string,
-    "channels": _list_of(schema.expect_channel),
-    "not_channels": _list_of(schema.expect_channel),
-    "users": _list_of(schema.expect_user),
-    "not_users": _list_of(schema.expect_user),
-    "subtypes": schema.expect_strings,
-    "thread": _choice(schema.THREAD_SCOPES),
-    "mention": _choice(schema.MENTION_MODES),
-    "has_files": schema.expect_bool,
-    "equals": schema.expect_strings,
-    "starts_with": schema.expect_strings,
-    "contains": schema.expect_strings,
-    "words": _words,
-    "case_sensitive": schema.expect_bool,
-    "raw_text": schema.expect_bool,
-    "bots": schema.expect_bool,
-}
-
 RULE_FLAGS = ("enabled", "stop", "dry_run")
 
 
@@ -88,17 +49,15 @@ def compile_rule(index: int, table: dict[str, Any], reporter: Reporter) -> Rule 
     context.name = _read_name(context, table.get("name"))
     _check_keys(context, table)
 
-    values: dict[str, Any] = {}
-    for key, reader in CONDITION_READERS.items():
-        if key in table:
-            _read(context, key, table[key], reader, values)
+    reader = ConditionReader(reporter, context.name)
+    conditions = reader.read_rule(context.path, table)
     flags: dict[str, bool] = {}
     for key in RULE_FLAGS:
         if key in table:
             _read(context, key, table[key], schema.expect_bool, flags)
+    guards = _read_guards(context, table)
 
-    patterns, all_compiled = _compile_patterns(context, table.get("regex"))
-    catalogue = FieldCatalogue.for_patterns(patterns, all_compiled)
+    catalogue = FieldCatalogue.for_patterns(template_patterns(conditions), reader.all_compiled)
     stop = flags.get("stop", False)
     actions = compile_actions(
         context.reporter, context.path, context.name, table.get("action"), catalogue, stop
@@ -106,7 +65,6 @@ def compile_rule(index: int, table: dict[str, Any], reporter: Reporter) -> Rule 
     if _count_errors(reporter) > errors_before or context.name is None:
         return None
 
-    conditions = Conditions(regex=tuple(patterns), **values)
     rule = Rule(
         name=context.name,
         index=index,
@@ -115,10 +73,55 @@ def compile_rule(index: int, table: dict[str, Any], reporter: Reporter) -> Rule 
         actions=actions,
         group_names=catalogue.group_names,
         group_count=catalogue.group_count,
-        **flags,
+        enabled=flags.get("enabled", True),
+        stop=stop,
+        dry_run=flags.get("dry_run", False),
+        cooldown=guards.get("cooldown"),
+        cooldown_per=guards.get("cooldown_per", "channel"),
+        once_per_thread=guards.get("once_per_thread", False),
     )
     _report_loops(rule, table.get("action"), reporter)
     return rule
+
+
+def template_patterns(conditions: Conditions) -> list[Any]:
+    """Return the patterns whose groups may fill templates: the rule's own and its ``any`` tables'."""
+    patterns = list(conditions.regex)
+    for branch in conditions.any:
+        patterns.extend(template_patterns(branch))
+    return patterns
+
+
+def _read_guards(context: RuleContext, table: dict[str, Any]) -> dict[str, Any]:
+    guards: dict[str, Any] = {}
+    if "cooldown" in table:
+        _read(context, "cooldown", table["cooldown"], _cooldown, guards)
+    if "cooldown_per" in table:
+        _read(context, "cooldown_per", table["cooldown_per"], _choice(schema.COOLDOWN_SCOPES), guards)
+        if "cooldown" not in table:
+            context.at_key(
+                "cooldown_per",
+                'has no effect without cooldown; add cooldown = "10m" or remove cooldown_per',
+            )
+    if "once_per_thread" in table:
+        _read(context, "once_per_thread", table["once_per_thread"], schema.expect_bool, guards)
+    return guards
+
+
+def _cooldown(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise InvalidValue(f'expected a duration string such as "{value:g}s", got {schema.type_name(value)}')
+    try:
+        seconds = parse_duration(schema.expect_string(value))
+    except DurationError as error:
+        raise InvalidValue(str(error)) from None
+    if seconds <= 0:
+        raise InvalidValue("a cooldown must be longer than zero; remove the key for no cooldown")
+    return seconds
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    return lambda value: schema.expect_choice(value, choices)
 
 
 def _report_loops(rule: Rule, raw_actions: Any, reporter: Reporter) -> None:
@@ -157,58 +160,10 @@ def _read_name(context: RuleContext, raw: Any) -> str | None:
 
 
 def _check_keys(context: RuleContext, table: dict[str, Any]) -> None:
-    known = schema.RULE_KEYS + schema.RULE_KEYS_NOT_SUPPORTED
     for key in table:
-        if key in schema.RULE_KEYS_NOT_SUPPORTED:
-            context.at_key(key, "not supported yet in this version")
-        elif key not in schema.RULE_KEYS:
-            hint = schema.did_you_mean(key, known)
-            if not hint and key in schema.ACTION_VERBS + schema.ACTION_VERBS_NOT_SUPPORTED:
-                hint = f"; put '{key}' in a [[rule.action]] table below the rule's conditions"
-            context.at_key(key, f"unknown key{hint}")
-
-
-def _compile_patterns(context: RuleContext, raw: Any) -> tuple[list[Any], bool]:
-    """Compile the rule's ``regex`` patterns with RE2, reporting each one that fails.
-
-    Return the compiled patterns and whether every pattern compiled.
-    """
-    if raw is None:
-        return [], True
-    try:
-        sources = schema.expect_strings(raw)
-    except InvalidValue as problem:
-        context.reporter.invalid(context.path + ("regex",), problem, context.name, "regex")
-        return [], False
-
-    patterns: list[Any] = []
-    for element, source in enumerate(sources):
-        where = context.path + ("regex",) + ((element,) if isinstance(raw, list) else ())
-        pattern = _compile_pattern(context, where, source)
-        if pattern is not None:
-            patterns.append(pattern)
-    return patterns, len(patterns) == len(sources)
-
-
-def _compile_pattern(context: RuleContext, where: KeyPath, source: str) -> Any | None:
-    reporter = context.reporter
-    findings = lints.pattern_findings(source)
-    for finding in findings:
-        reporter.at_value(
-            where, finding.message, context.name, "regex", finding.char, finding.severity
-        )
-    if any(finding.severity == "error" for finding in findings):
-        return None
-
-    options = re2.Options()
-    options.log_errors = False
-    try:
-        return re2.compile(source, options)
-    except re2.error as error:
-        reason = (
-            error.args[0].decode("utf-8", "replace")
-            if error.args and isinstance(error.args[0], bytes)
-            else str(error)
-        )
-        reporter.at_value(where, f"invalid regular expression: {reason}", context.name, "regex")
-        return None
+        if key in schema.RULE_KEYS:
+            continue
+        hint = schema.did_you_mean(key, schema.RULE_KEYS)
+        if not hint and key in schema.ACTION_VERBS + tuple(schema.ACTION_MODIFIERS):
+            hint = f"; put '{key}' in a [[rule.action]] table below the rule's conditions"
+        context.at_key(key, f"unknown key{hint}")

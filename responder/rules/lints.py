@@ -11,7 +11,7 @@ from responder.rules.model import ActionSpec, Conditions, Rule
 from responder.rules.templates import FieldRef, Template
 
 _EXCLUDE = (
-    "exclude the text with unless (not supported yet in this version), "
+    "exclude the text with unless = { regex = '...' }, "
     "or with an earlier rule that matches it and has stop = true"
 )
 
@@ -235,6 +235,11 @@ def _may_reach_rule(conditions: Conditions, action: ActionSpec) -> bool:
         if conditions.channels and target not in conditions.channels:
             return False
         return target not in conditions.not_channels
+    if action.verb == "dm":
+        # The bot's direct message lands in a D… channel, so only a rule without `channels`
+        # whose `channel_types` allow "im" is taken to match it.
+        in_dms = not conditions.channel_types or "im" in conditions.channel_types
+        return in_dms and not conditions.channels
     return False
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, NamedTuple
 
-from responder.rules import schema
+from responder.rules import reachability, schema
 from responder.rules.compile import compile_rule
 from responder.rules.model import Problem, Rule, RuleSet
 from responder.rules.report import Reporter
@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "RulesError",
     "RulesFileUnreadable",
+    "CheckedFile",
+    "check_files",
     "check_rules",
     "check_rules_text",
     "load_rules",
@@ -84,6 +86,37 @@ def load_rules_text(text: str, path: str = "rules.toml") -> RuleSet:
     if ruleset is None:
         raise RulesError(problems)
     return ruleset
+
+
+class CheckedFile(NamedTuple):
+    """The outcome of checking one file of several: its rule set (None on errors) and problems.
+
+    A file that cannot be read has no rule set and one problem at line 0 that gives the
+    reason, and :attr:`unreadable` is true for it.
+    """
+
+    path: str
+    ruleset: RuleSet | None
+    problems: list[Problem]
+
+    @property
+    def unreadable(self) -> bool:
+        """True when the file could not be read at all."""
+        return self.ruleset is None and any(problem.line == 0 for problem in self.problems)
+
+
+def check_files(paths: Iterable[str | Path]) -> list[CheckedFile]:
+    """Check each rules file on its own, in order; a broken file does not stop the others."""
+    results: list[CheckedFile] = []
+    for path in paths:
+        try:
+            ruleset, problems = check_rules(path)
+        except RulesFileUnreadable as error:
+            problem = Problem("error", error.path, 0, 0, f"cannot read the rules file: {error.reason}")
+            results.append(CheckedFile(error.path, None, [problem]))
+            continue
+        results.append(CheckedFile(str(path), ruleset, problems))
+    return results
 
 
 def check_rules(path: str | Path) -> tuple[RuleSet | None, list[Problem]]:
@@ -181,8 +214,22 @@ def _compile_rules(raw: Any, reporter: Reporter) -> list[Rule]:
             continue
         rule = compile_rule(index, table, reporter)
         if rule is not None:
+            _report_unreachable(rule, rules, reporter)
             rules.append(rule)
     return rules
+
+
+def _report_unreachable(rule: Rule, earlier: list[Rule], reporter: Reporter) -> None:
+    """Warn about a rule that an earlier ``stop`` rule shadows, or a mention rule in DMs only."""
+    shadow = reachability.shadowing_rule(rule, earlier)
+    if shadow is not None:
+        message = reachability.shadow_message(shadow)
+        reporter.at_header(("rule", rule.index), message, rule.name, None, "warning")
+
+    conditions = rule.conditions
+    if conditions.mention in ("anywhere", "start") and reachability.listens_only_in_direct_messages(conditions):
+        where = ("rule", rule.index, "mention")
+        reporter.at_key(where, reachability.DM_MENTION_MESSAGE, rule.name, "mention", "warning")
 
 
 def _check_unique_names(tables: list[Any], reporter: Reporter) -> None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Union
 
+from responder.rules.hours import ActiveWindow
 from responder.rules.templates import Template
 
 ThreadScope = Literal["any", "top", "reply"]
 MentionMode = Literal["anywhere", "start", "never"]
 ActionVerb = Literal["reply", "react", "post", "dm", "ephemeral"]
+CooldownScope = Literal["channel", "user", "thread", "rule"]
+
+# A value that ``fields`` compares a raw event value with.
+FieldValue = Union[str, int, float, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +38,24 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldCondition:
+    """One entry of ``fields``: a dotted path into the raw event and its accepted values."""
+
+    path: str
+    values: tuple[FieldValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Conditions:
     """Every condition one rule names; an empty tuple or None places no constraint.
 
     Text values are stored as written; the engine folds case itself. ``regex`` holds
     compiled ``re2`` patterns. ``channels`` and ``users`` keep ids (``C…``, ``U…``)
     and names (``#general``, ``@alice``) as written; names are resolved at run time.
+
+    ``any`` and ``unless`` hold nested condition tables. A nested table has
+    ``case_sensitive`` and ``raw_text`` filled in from the table around it when it does
+    not set them, and its ``event`` and ``bots`` keep their defaults.
     """
 
     event: str = "message"
@@ -58,6 +75,11 @@ class Conditions:
     raw_text: bool = False
     bots: bool | None = None
     has_files: bool | None = None
+    channel_types: tuple[str, ...] = ()
+    active_hours: tuple[ActiveWindow, ...] = ()
+    fields: tuple[FieldCondition, ...] = ()
+    any: tuple[Conditions, ...] = ()
+    unless: Conditions | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +102,10 @@ class ActionSpec:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One ``[[rule]]`` table in compiled form."""
+    """One ``[[rule]]`` table in compiled form.
+
+    ``cooldown`` is in seconds (None: no cooldown), and ``cooldown_per`` its scope.
+    """
 
     name: str
     index: int
@@ -92,6 +117,9 @@ class Rule:
     dry_run: bool = False
     group_names: frozenset[str] = frozenset()
     group_count: int = 0
+    cooldown: float | None = None
+    cooldown_per: CooldownScope = "channel"
+    once_per_thread: bool = False
 
 
 @dataclass(frozen=True, slots=True)

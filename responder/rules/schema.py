@@ -10,7 +10,9 @@ import datetime
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 TOP_LEVEL_KEYS = ("settings", "rule", "test", "test_workspace")
 
@@ -23,17 +25,19 @@ SETTINGS_KEYS = (
     "timezone",
 )
 
-RULE_KEYS = (
-    "name",
-    "event",
+# Keys that hold a condition, at the top of a rule and inside ``any`` and ``unless`` tables.
+CONDITION_KEYS = (
     "channels",
     "not_channels",
+    "channel_types",
     "users",
     "not_users",
     "subtypes",
     "thread",
     "mention",
     "has_files",
+    "active_hours",
+    "fields",
     "equals",
     "starts_with",
     "contains",
@@ -41,33 +45,32 @@ RULE_KEYS = (
     "regex",
     "case_sensitive",
     "raw_text",
-    "bots",
-    "enabled",
-    "stop",
-    "dry_run",
-    "action",
-)
-
-# Keys of the rules-file contract that this version reads but cannot act on yet.
-RULE_KEYS_NOT_SUPPORTED = (
     "any",
     "unless",
-    "fields",
-    "channel_types",
-    "active_hours",
-    "cooldown",
-    "cooldown_per",
-    "once_per_thread",
 )
 
-ACTION_VERBS = ("reply", "react", "post")
-ACTION_VERBS_NOT_SUPPORTED = ("dm", "ephemeral")
+# Keys that apply to the whole rule, so an ``any`` or ``unless`` table may not hold them.
+RULE_ONLY_KEYS = ("event", "bots")
+
+GUARD_KEYS = ("cooldown", "cooldown_per", "once_per_thread")
+
+RULE_KEYS = (
+    ("name",)
+    + RULE_ONLY_KEYS
+    + CONDITION_KEYS
+    + GUARD_KEYS
+    + ("enabled", "stop", "dry_run", "action")
+)
+
+ACTION_VERBS = ("reply", "react", "post", "dm", "ephemeral")
 
 # Each modifier key of an action, and the one verb it belongs to.
 ACTION_MODIFIERS = {"in_thread": "reply", "broadcast": "reply", "channel": "post", "to": "dm"}
 
 THREAD_SCOPES = ("any", "top", "reply")
 MENTION_MODES = ("anywhere", "start", "never")
+CHANNEL_TYPES = ("channel", "group", "im", "mpim")
+COOLDOWN_SCOPES = ("channel", "user", "thread", "rule")
 
 # Slack truncates chat.postMessage text after 40,000 characters.
 MAX_TEXT_LENGTH_LIMIT = 40000
@@ -206,10 +209,10 @@ def expect_user(value: Any) -> str:
     )
 
 
-def expect_list_of(value: Any, check: Callable[[Any], str]) -> tuple[str, ...]:
+def expect_list_of(value: Any, check: Callable[[Any], T]) -> tuple[T, ...]:
     """Read a string or list of strings, each checked by ``check``; report every bad element."""
     items = expect_strings(value)
-    converted: list[str] = []
+    converted: list[T] = []
     problems: list[InvalidValue] = []
     for index, item in enumerate(items):
         try:

@@ -181,7 +181,8 @@ def test_missing_field_skips_the_action(template: str, field: str) -> None:
     decision = engine(checked).decide(message("x"))
 
     assert decision.fired == ("r",)
-    assert [(skip.number, skip.reason) for skip in decision.skipped] == [(1, f"missing field '{field}'")]
+    assert [skip.number for skip in decision.skipped] == [1]
+    assert decision.skipped[0].reason.startswith(f"missing field '{field}'")
     assert [planned.reaction for planned in decision.actions] == ["eyes"]
 
 

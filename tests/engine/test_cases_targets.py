@@ -157,6 +157,7 @@ def test_duplicate_after_the_window_is_handled_again() -> None:
     assert after[0].ignored is None
     assert after[0].fired == ()
     assert after[0].results[0].reason == "already answered 1700000009.000100"
+    assert after[0].results[0].reason == "already answered 1700000009.000100"
 
 
 HELLO_FRAMES = """

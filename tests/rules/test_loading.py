@@ -244,6 +244,21 @@ def test_example_file_shows_each_feature() -> None:
     assert any(rule.dry_run for rule in rules)
 
 
+def test_example_file_shows_guards_nested_conditions_and_private_actions() -> None:
+    rules = load_rules(REPO_ROOT / "rules.example.toml").rules
+    verbs = {action.verb for rule in rules for action in rule.actions}
+
+    assert any(rule.cooldown and rule.cooldown_per for rule in rules)
+    assert any(rule.once_per_thread for rule in rules)
+    assert any(rule.conditions.any for rule in rules)
+    assert any(rule.conditions.unless for rule in rules)
+    assert any(rule.conditions.fields and rule.conditions.event == "reaction_added" for rule in rules)
+    assert any(rule.conditions.channel_types for rule in rules)
+    assert any(rule.conditions.active_hours or (rule.conditions.unless and rule.conditions.unless.active_hours) for rule in rules)
+    assert {"dm", "ephemeral"} <= verbs
+    assert any(action.to for rule in rules for action in rule.actions)
+
+
 def test_load_rules_reads_file(tmp_path: Path) -> None:
     path = tmp_path / "my-rules.toml"
     path.write_text(
