@@ -170,6 +170,9 @@ class Engine:
         ``now`` (default: the clock) is the time of arrival, for the dedupe window and the
         reply limit, and is used as the event's own time when it carries none.
         """
+        if event.is_self:
+            return Decision(event, ignored=OWN_MESSAGE)
+
         arrival = self._clock() if now is None else now
         at = event_time(event, arrival)
 
