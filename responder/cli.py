@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from responder import __version__
+from responder.commands.offline import OFFLINE_COMMANDS, add_offline_commands, run_offline_command
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="Web API base URL (default: %(default)s); point it at the emulator to run locally",
     )
     run.add_argument("--ca-bundle", help="CA file to trust for TLS (default: SSL_CERT_FILE, else the system store)")
+    add_journal_options(run)
+    add_connection_options(run)
 
     check = commands.add_parser("check", help="validate a rules file (exit 0 valid, 1 invalid, 2 unreadable)")
     check.add_argument("rules", type=Path, help="the rules file (TOML)")
@@ -49,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--calls", type=Path, help="write every Web API call to this JSON-lines file (emptied at start)")
     emulator.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     emulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+
+    add_offline_commands(commands)
     return parser
 
 
@@ -65,6 +70,66 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="log level (default: %(default)s); the log goes to stderr when headless",
     )
+    command.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="append every raw event received to this JSON-lines file (tokens redacted), for `responder replay`",
+    )
+
+
+def positive_seconds(text: str) -> float:
+    """Parse a number of seconds greater than 0 for an option."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds greater than 0, not {text}")
+    return value
+
+
+def add_journal_options(command: argparse.ArgumentParser) -> None:
+    """Options of the delivery journal, which keeps replies across restarts."""
+    group = command.add_argument_group("delivery journal")
+    journal = group.add_mutually_exclusive_group()
+    journal.add_argument(
+        "--journal",
+        type=Path,
+        metavar="PATH",
+        help="SQLite file that records every action before it is sent, so a restart neither "
+        "loses nor repeats a reply (default: $XDG_STATE_HOME/responder/journal.sqlite3, "
+        "else ~/.local/state/responder/journal.sqlite3)",
+    )
+    journal.add_argument("--no-journal", action="store_true", help="run without a journal")
+    group.add_argument(
+        "--journal-max-age",
+        type=positive_seconds,
+        default=3600.0,
+        metavar="SECONDS",
+        help="send unsent actions of an earlier run only if planned within this many seconds (default: %(default)g)",
+    )
+
+
+def add_connection_options(command: argparse.ArgumentParser) -> None:
+    """Reconnect timing; the defaults suit Slack, shorter values suit tests."""
+    group = command.add_argument_group("connection")
+    group.add_argument(
+        "--handshake-timeout", type=positive_seconds, default=15.0, metavar="SECONDS",
+        help="give up a websocket handshake or a wait for hello after this many seconds (default: %(default)g)",
+    )
+    group.add_argument(
+        "--reconnect-delay", type=positive_seconds, default=1.0, metavar="SECONDS",
+        help="first reconnect backoff step; each further step doubles (default: %(default)g)",
+    )
+    group.add_argument(
+        "--reconnect-max-delay", type=positive_seconds, default=60.0, metavar="SECONDS",
+        help="longest reconnect backoff step, before ±25%% jitter (default: %(default)g)",
+    )
+    group.add_argument(
+        "--stable-after", type=positive_seconds, default=30.0, metavar="SECONDS",
+        help="a session up this long resets the backoff to its first step (default: %(default)g)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from responder.emulator.standalone import run_standalone
 
         return run_standalone(args.scenario, args.calls, args.port, args.host)
+    if args.command in OFFLINE_COMMANDS:
+        return run_offline_command(args)
 
     configure_logging(args)
     if args.command == "run":

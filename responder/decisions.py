@@ -27,11 +27,14 @@ class PlannedAction:
     broadcast: bool = False
     user: str | None = None
     dry_run: bool = False
+    chunk: int = 0
+    """The 1-based number of this piece of a text split for length; 0 for a whole text."""
 
     @property
     def key(self) -> str:
-        """An idempotency key: rule, channel, triggering ts and action number."""
-        return f"{self.rule}|{self.channel}|{self.event_ts}|{self.number}"
+        """An idempotency key: rule, channel, triggering ts, action number and piece number."""
+        key = f"{self.rule}|{self.channel}|{self.event_ts}|{self.number}"
+        return f"{key}|{self.chunk}" if self.chunk else key
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,14 @@ from typing import Any, Mapping
 
 from slack_sdk import WebClient
 
+from responder.decisions import Decision
 from responder.engine import Engine
+from responder.journal import DEFAULT_MAX_AGE, Journal, JournalError
 from responder.record_buffer import RecordSink
 from responder.records import ConnectionState, DecisionMade, Notice, Record, RulesLoaded
 from responder.rules.loader import RulesError, load_rules
 from responder.rules.model import RuleSet
+from responder.slack.backoff import Backoff
 from responder.slack.directory import Directory, load_directory
 from responder.slack.normalise import normalise
 from responder.slack.outbox import Outbox
@@ -28,7 +31,13 @@ SLACK_API_URL = "https://slack.com/api/"
 
 @dataclass(frozen=True, slots=True)
 class RunConfig:
-    """Everything ``responder run`` needs; the token is never shown in a repr."""
+    """Everything ``responder run`` needs; the token is never shown in a repr.
+
+    ``journal_path`` None runs without a delivery journal (``--no-journal``).
+    ``reconnect_delay`` is the first reconnect backoff step in seconds. Later steps
+    double up to ``reconnect_max_delay``. The backoff starts again from its first
+    step only after a session stayed up for ``stable_after`` seconds.
+    """
 
     rules_path: Path
     token: str = field(repr=False)
@@ -38,13 +47,22 @@ class RunConfig:
     pong_timeout: float = 10.0
     min_post_interval: float = 1.0
     ca_bundle: str | None = None
+    journal_path: Path | None = None
+    journal_max_age: float = DEFAULT_MAX_AGE
+    handshake_timeout: float = 15.0
+    reconnect_delay: float = 1.0
+    reconnect_max_delay: float = 60.0
+    stable_after: float = 30.0
 
 
 class Runtime:
     """One responder: owns the rules, the engine, the transport and the outbox.
 
     ``start`` loads the rules (raising ``RulesError`` before any network call) and
-    starts the transport thread. Every outcome reaches ``sink`` as a record.
+    starts the transport thread. Every outcome reaches ``sink`` as a record. With a
+    journal (``config.journal_path``), the first connection also sends the actions
+    that an earlier run planned and never handed to Slack. Raises ``JournalError``
+    when the journal file cannot be opened.
     """
 
     def __init__(self, config: RunConfig, sink: RecordSink, rules: RuleSet | None = None) -> None:
@@ -55,13 +73,28 @@ class Runtime:
         self._engine: Engine | None = None
         self._directory = Directory()
         self._client = make_web_client(config)
-        self._outbox = Outbox(self._client, on_record=sink, min_interval=config.min_post_interval)
+        self._journal = Journal(config.journal_path, max_age=config.journal_max_age) if config.journal_path else None
+        self._journal_started = False
+        self._limit_reported: dict[str, float] = {}
+
+        # The outbox turns off its client's own retries, so it gets a client of its own.
+        self._outbox = Outbox(
+            make_web_client(config),
+            on_record=sink,
+            min_interval=config.min_post_interval,
+            max_text_length=self._rules.settings.max_text_length,
+            journal=self._journal,
+        )
+
         self._transport = RtmTransport(
             self._client,
             on_event=self._on_event,
             on_record=self._on_transport_record,
             ping_interval=config.ping_interval,
             pong_timeout=config.pong_timeout,
+            handshake_timeout=config.handshake_timeout,
+            backoff=reconnect_backoff(config),
+            stable_after=config.stable_after,
             sslopt=ssl_options(config.ca_bundle),
         )
         self._thread: threading.Thread | None = None
@@ -89,6 +122,8 @@ class Runtime:
         if self._thread is not None:
             self._thread.join(timeout=5.0)
         self._outbox.close(timeout=5.0)
+        if self._journal is not None:
+            self._journal.close()
         self.done.set()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -109,6 +144,7 @@ class Runtime:
             self._rules = rules
             if self._engine is not None:
                 self._engine.replace_rules(rules)
+        self._outbox.max_text_length = rules.settings.max_text_length
         self._report_rules()
 
     def _report_rules(self) -> None:
@@ -137,6 +173,8 @@ class Runtime:
         if isinstance(record, ConnectionState) and record.phase == "connected" and self._engine is None:
             self._prepare_engine()
         self._sink(record)
+        if isinstance(record, ConnectionState) and record.phase == "connected":
+            self._resume_journal()
 
     def _prepare_engine(self) -> None:
         identity = self._transport.identity
@@ -165,9 +203,53 @@ class Runtime:
         with self._lock:
             decision = self._engine.decide(event)
         self._sink(DecisionMade(time.time(), decision))
+        self._report_reply_limit(decision)
 
         for action in decision.actions:
             self._outbox.submit(action)
+
+    def _resume_journal(self) -> None:
+        """Once per run: send the actions that earlier runs planned and never handed to Slack."""
+        identity = self._transport.identity
+        if self._journal is None or self._journal_started or identity is None:
+            return
+        self._journal_started = True
+
+        scope = f"{identity.team_id or identity.user_id}@{self._client.base_url}"
+        try:
+            unsent = self._journal.begin(scope)
+        except JournalError as error:
+            logger.error("%s; actions planned by earlier runs are not sent", error)
+            self._sink(Notice(time.time(), "error", str(error)))
+            return
+        if unsent:
+            message = f"sending {len(unsent)} actions that an earlier run planned and did not send"
+            logger.info("journal %s: %s", self._journal.path, message)
+            self._sink(Notice(time.time(), "info", message))
+            self._outbox.resume(unsent)
+
+    def _report_reply_limit(self, decision: Decision) -> None:
+        """Warn once per channel and window when ``reply_limit`` drops a post there."""
+        reasons = [skip.reason for skip in decision.skipped if skip.reason.startswith("reply_limit")]
+        if not reasons or self._engine is None:
+            return
+
+        limit = self._rules.settings.reply_limit
+        now = time.time()
+        with self._lock:
+            blocked = self._engine.limited_channels(now)
+        for channel in blocked:
+            reported_at = self._limit_reported.get(channel)
+            mentioned = any(reason.endswith(f" in {channel}") for reason in reasons)
+            if not mentioned or (reported_at is not None and now - reported_at < limit.seconds):
+                continue
+            self._limit_reported[channel] = now
+            message = (
+                f"reply_limit {limit.count}/{limit.seconds:g}s reached in {channel}: "
+                "posts there are dropped until the window has room again"
+            )
+            logger.warning("%s", message)
+            self._sink(Notice(now, "warning", message, ids=(channel,)))
 
 
 def make_web_client(config: RunConfig) -> WebClient:
@@ -176,6 +258,12 @@ def make_web_client(config: RunConfig) -> WebClient:
 
     base_url = config.slack_url if config.slack_url.endswith("/") else config.slack_url + "/"
     return WebClient(token=config.token, base_url=base_url, timeout=30, ssl=ssl_context(config.ca_bundle))
+
+
+def reconnect_backoff(config: RunConfig) -> Backoff:
+    """Return the transport's reconnect backoff for ``config``."""
+    cap = max(config.reconnect_delay, config.reconnect_max_delay)
+    return Backoff(config.reconnect_delay, cap=cap, minimum=min(0.5, config.reconnect_delay))
 
 
 def ssl_options(ca_bundle: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from responder.commands.check import print_problem
 from responder.headless import HeadlessPrinter
+from responder.journal import JournalError, default_journal_path
 from responder.record_buffer import RecordBuffer
 from responder.rules.loader import RulesError, RulesFileUnreadable, load_rules
 from responder.rules.model import RuleSet
@@ -63,6 +64,12 @@ def run_command(args: argparse.Namespace) -> int:
         ping_interval=args.ping_interval,
         pong_timeout=args.pong_timeout,
         ca_bundle=args.ca_bundle,
+        journal_path=None if args.no_journal else (args.journal or default_journal_path()),
+        journal_max_age=args.journal_max_age,
+        handshake_timeout=args.handshake_timeout,
+        reconnect_delay=args.reconnect_delay,
+        reconnect_max_delay=args.reconnect_max_delay,
+        stable_after=args.stable_after,
     )
     return serve(config, rules, headless=args.headless, duration=None)
 
@@ -70,7 +77,11 @@ def run_command(args: argparse.Namespace) -> int:
 def serve(config: RunConfig, rules: RuleSet, *, headless: bool, duration: float | None) -> int:
     """Run until stopped, the duration has passed, or the connection failed for good."""
     buffer = RecordBuffer()
-    runtime = Runtime(config, buffer, rules)
+    try:
+        runtime = Runtime(config, buffer, rules)
+    except JournalError as error:
+        sys.stderr.write(f"{error}; choose another file with --journal PATH, or run with --no-journal\n")
+        return EXIT_FAILED
     if headless:
         return serve_headless(runtime, buffer, duration)
     return serve_tui(runtime, buffer, duration)

@@ -6,8 +6,10 @@ hands work to the loop with ``call_soon_threadsafe``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
+import threading
 import time
 from typing import Any, Literal
 
@@ -29,12 +31,22 @@ class Tickets:
         self.ttl = ttl
         self._issued: dict[str, float] = {}
         self._used: set[str] = set()
+        self._stalled: set[str] = set()
+        self.stall_next = 0
+        """How many of the next tickets get a handshake that the emulator never responds to."""
 
     def issue(self) -> str:
         """Return a new random ticket."""
         ticket = secrets.token_urlsafe(12)
         self._issued[ticket] = time.monotonic()
+        if self.stall_next > 0:
+            self.stall_next -= 1
+            self._stalled.add(ticket)
         return ticket
+
+    def is_stalled(self, ticket: str) -> bool:
+        """Return whether the emulator never responds to the handshake on ``ticket``."""
+        return ticket in self._stalled
 
     def redeem(self, ticket: str) -> TicketStatus:
         """Use a ticket up; only the first use within ``ttl`` seconds returns ``"ok"``."""
@@ -61,7 +73,16 @@ class Core:
         self.calls = calls
         self.faults = FaultTable()
         self.websocket_base = ""
-        """``ws://HOST:PORT``, set once the server listens."""
+        """``ws://HOST:PORT`` (``wss://`` with TLS), set once the server listens."""
+        self.released = asyncio.Event()
+        """Set when the emulator stops; held sessions and stalled handshakes end then."""
+        self._bot_posts: list[dict[str, Any]] = []
+        self._bot_posts_lock = threading.Lock()
+
+    def bot_posts(self) -> list[dict[str, Any]]:
+        """Return every message posted as the bot so far (safe from any thread), oldest first."""
+        with self._bot_posts_lock:
+            return list(self._bot_posts)
 
     def publish_event(self, event: dict[str, Any]) -> None:
         """Send an event to every session exactly as given; remember it if it is a message."""
@@ -111,6 +132,8 @@ class Core:
                 message["subtype"] = "thread_broadcast"
 
         event = {**message, "channel": channel, "event_ts": message["ts"]}
+        with self._bot_posts_lock:
+            self._bot_posts.append({"channel": channel, "ts": message["ts"], "thread_ts": thread_ts, "text": text})
         self.publish_message(event)
         for key in ("parent_user_id", "root"):
             if key in event:

@@ -10,16 +10,19 @@ from responder.emulator.steps import (
     NEW_TS,
     TS_REFERENCE,
     Action,
+    BlackHoleSessions,
     ClearFaults,
     CloseSessions,
     EndSessions,
     Goodbye,
     InjectFault,
+    PingSessions,
     PostMessage,
     ResetSessions,
     Scenario,
     SendEvent,
     SendRaw,
+    StallHandshakes,
     Step,
     Wait,
     WaitForSession,
@@ -106,6 +109,12 @@ class ScenarioPlayer(threading.Thread):
             emulator.end_sessions()
         elif isinstance(action, ResetSessions):
             emulator.reset_sessions()
+        elif isinstance(action, BlackHoleSessions):
+            emulator.black_hole_sessions()
+        elif isinstance(action, StallHandshakes):
+            emulator.stall_handshakes(action.count)
+        elif isinstance(action, PingSessions):
+            emulator.ping_sessions(action.payload.encode("utf-8"))
         elif isinstance(action, SendRaw):
             emulator.send_raw(action.text)
         elif isinstance(action, InjectFault):

@@ -42,10 +42,18 @@ class RtmEndpoint:
         if status == "unknown":
             logger.warning("RTM handshake rejected: URL was never issued")
             raise web.HTTPNotFound(text="unknown RTM URL; call rtm.connect for a new one")
+        if status == "ok" and self.core.tickets.is_stalled(ticket):
+            logger.info("RTM handshake stalled on purpose: the upgrade request gets no response")
+            await self.core.released.wait()
+            raise web.HTTPServiceUnavailable(text="emulator stopping")
 
         # aiohttp rejects a message whose size reaches max_msg_size, so allow one byte more.
+        # The read loop sends the pongs itself, so that a black-holed session can stop.
         ws = web.WebSocketResponse(
-            max_msg_size=MAX_CLIENT_FRAME + 1, compress=False, timeout=self.close_timeout
+            max_msg_size=MAX_CLIENT_FRAME + 1,
+            compress=False,
+            timeout=self.close_timeout,
+            autoping=False,
         )
         await ws.prepare(request)
         if status != "ok":
@@ -60,7 +68,14 @@ class RtmEndpoint:
                 logger.warning("RTM handshake: the client left before the error frame (%s)", error)
             return ws
 
-        session = Session(next(self._numbers), ws, request.transport, self.core.hub.discard)
+        hub = self.core.hub
+        session = Session(
+            next(self._numbers),
+            ws,
+            request.transport,
+            hub.discard,
+            lambda pinged, payload: hub.record_keepalive(pinged, "server ping", payload),
+        )
         try:
             await ws.send_str(json.dumps({"type": "hello"}))
         except ConnectionError as error:
@@ -75,6 +90,7 @@ class RtmEndpoint:
         try:
             await self._read_loop(session)
         finally:
+            hub.mark_ended(session)
             await session.finish(self.close_timeout + 1.0)
             logger.info(
                 "RTM session %d: ended: %s", session.number, session.end_reason or "connection lost"
@@ -84,7 +100,20 @@ class RtmEndpoint:
     async def _read_loop(self, session: Session) -> None:
         while True:
             message = await session.ws.receive()
-            if message.type == WSMsgType.TEXT:
+            if session.black_holed:
+                # Hold the connection open, unread, until the emulator stops.
+                await self.core.released.wait()
+                return
+            if message.type == WSMsgType.PING:
+                self.core.hub.record_keepalive(session, "client ping", message.data)
+                try:
+                    await session.ws.pong(message.data)
+                except ConnectionError as error:
+                    session.end_reason = session.end_reason or f"the client left before a pong ({error})"
+                    return
+            elif message.type == WSMsgType.PONG:
+                self.core.hub.record_keepalive(session, "client pong", message.data)
+            elif message.type == WSMsgType.TEXT:
                 self._on_client_frame(session, message.data)
             elif message.type == WSMsgType.BINARY:
                 logger.warning(

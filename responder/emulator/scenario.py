@@ -10,16 +10,19 @@ from responder.emulator.faults import Fault
 from responder.emulator.steps import (
     TS_REFERENCE,
     Action,
+    BlackHoleSessions,
     ClearFaults,
     CloseSessions,
     EndSessions,
     Goodbye,
     InjectFault,
+    PingSessions,
     PostMessage,
     ResetSessions,
     Scenario,
     SendEvent,
     SendRaw,
+    StallHandshakes,
     Step,
     Wait,
     WaitForSession,
@@ -56,6 +59,9 @@ VERB_MODIFIERS: dict[str, tuple[str, ...]] = {
     "close": ("reason",),
     "end": (),
     "reset": (),
+    "black_hole": (),
+    "stall_handshakes": (),
+    "ping": (),
     "raw": (),
     "message": ("name",),
     "fail": (),
@@ -185,14 +191,21 @@ def parse_action(verb: str, table: dict[str, Any], where: str) -> Action:
     if verb == "close":
         code = require_int(table, "close", where, 1001, 1000, 4999)
         return CloseSessions(code, require_string(table, "reason", where, optional=True) or "")
-    if verb in ("end", "reset", "clear_faults"):
+    if verb in ("end", "reset", "black_hole", "clear_faults"):
         require_true(table, verb, where)
         flags: dict[str, Action] = {
             "end": EndSessions(),
             "reset": ResetSessions(),
+            "black_hole": BlackHoleSessions(),
             "clear_faults": ClearFaults(),
         }
         return flags[verb]
+    if verb == "stall_handshakes":
+        return StallHandshakes(require_int(table, "stall_handshakes", where, 1, 1, 10_000))
+    if verb == "ping":
+        if not isinstance(value, str):
+            raise ScenarioError(f"{where}: 'ping' must be a string (the payload), not {describe_type(value)}")
+        return PingSessions(value)
     if verb == "raw":
         if not isinstance(value, str):
             raise ScenarioError(f"{where}: 'raw' must be a string, not {describe_type(value)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -17,6 +18,7 @@ from responder.emulator.faults import Fault
 from responder.emulator.loopthread import LoopThread
 from responder.emulator.playback import ScenarioPlayer
 from responder.emulator.rtm import RtmEndpoint
+from responder.emulator.session_records import Keepalive, SessionSpan
 from responder.emulator.sessions import ControlAction
 from responder.emulator.steps import Scenario
 from responder.emulator.webapi import make_handler
@@ -54,11 +56,15 @@ class Emulator:
         port: int = 0,
         url_ttl: float = 30.0,
         close_timeout: float = 2.0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.workspace = workspace or Workspace()
         self.host = host
         self.port = port
         """The listening port, which the system picks when the emulator starts with port 0."""
+        self.tls_port: int | None = None
+        """With ``ssl_context``, the port of the ``wss://`` websockets (the system picks it)."""
+        self._ssl_context = ssl_context
         self._calls = CallLog(calls_path)
         self._core = Core(self.workspace, self._calls, url_ttl)
         self._rtm = RtmEndpoint(self._core, close_timeout)
@@ -135,8 +141,24 @@ class Emulator:
 
         self.port = int(self._runner.addresses[0][1])
         self._core.websocket_base = f"ws://{self._url_host}:{self.port}"
+        if self._ssl_context is not None:
+            await self._listen_tls(self._runner, self._ssl_context)
+
+    async def _listen_tls(self, runner: web.AppRunner, context: ssl.SSLContext) -> None:
+        """Serve the same routes over TLS on a second port, and hand out ``wss://`` URLs."""
+        site = web.TCPSite(runner, self.host, 0, ssl_context=context)
+        try:
+            await site.start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        self.tls_port = int(runner.addresses[-1][1])
+        self._core.websocket_base = f"wss://{self._url_host}:{self.tls_port}"
 
     async def _shutdown(self) -> None:
+        self._core.released.set()
+        for session in self._core.hub.take_held():
+            session.abort()
         await self._core.hub.control_all("close", 1001, "emulator stopping")
         if self._runner is not None:
             await self._runner.cleanup()
@@ -157,27 +179,69 @@ class Emulator:
         if close:
             self.close_sessions(code)
 
-    def close_sessions(self, code: int = 1001, message: str = "") -> None:
-        """Send a close frame on every session after its queued frames, then close it."""
-        self._control("close", code, message)
+    def close_sessions(self, code: int = 1001, message: str = "", session: int | None = None) -> None:
+        """Send a close frame on every session (or only number ``session``) after its queued frames, then close it."""
+        self._control("close", code, message, session)
 
-    def end_sessions(self) -> None:
+    def end_sessions(self, session: int | None = None) -> None:
         """Close every session's TCP connection without a close frame (the client sees EOF)."""
-        self._control("end")
+        self._control("end", session=session)
 
-    def reset_sessions(self) -> None:
+    def reset_sessions(self, session: int | None = None) -> None:
         """Reset every session's TCP connection (the client sees a connection reset)."""
-        self._control("reset")
+        self._control("reset", session=session)
 
-    def _control(self, action: ControlAction, code: int = 1000, message: str = "") -> None:
+    def black_hole_sessions(self, session: int | None = None) -> None:
+        """Keep every session's TCP connection open but stop reading, responding and sending.
+
+        The client gets no pong, no event, no close frame and no FIN, as on a network
+        path that died silently. Such a session no longer counts as open; its
+        connection stays until the emulator stops.
+        """
+        self._control("black_hole", session=session)
+
+    def stall_handshakes(self, count: int = 1) -> None:
+        """Make the websocket URLs of the next ``count`` ``rtm.connect`` calls stall.
+
+        The emulator accepts the TCP connection and reads the upgrade request but
+        never responds to it. Raises ``ValueError`` for a negative count.
+        """
+        if count < 0:
+            raise ValueError(f"count must be 0 or more, not {count}")
+        tickets = self._core.tickets
+        self._loop.call_soon(lambda: setattr(tickets, "stall_next", tickets.stall_next + count))
+
+    def ping_sessions(self, payload: bytes = b"") -> None:
+        """Send a WebSocket PING with ``payload`` on every open session, after its queued frames."""
+        self._loop.call_soon(self._core.hub.ping_all, payload)
+
+    def keepalives(self) -> list[Keepalive]:
+        """Return every WebSocket PING and PONG seen so far (client pings, client pongs, server pings)."""
+        return self._core.hub.keepalives()
+
+    def session_spans(self) -> list[SessionSpan]:
+        """Return every session that received ``hello``, with when and why it ended."""
+        return self._core.hub.spans()
+
+    def _control(
+        self, action: ControlAction, code: int = 1000, message: str = "", session: int | None = None
+    ) -> None:
         count = self._loop.run(
-            self._core.hub.control_all(action, code, message), timeout=self._close_timeout + 5.0
+            self._core.hub.control_all(action, code, message, session), timeout=self._close_timeout + 5.0
         )
         logger.info("Slack emulator: %s applied to %d session(s)", action, count)
 
     def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         """Return the Web API calls received so far (of ``method``, if given), oldest first."""
         return self._calls.calls(method)
+
+    def posted(self) -> list[dict[str, Any]]:
+        """Return what was posted as the bot, oldest first: ``channel``, ``ts``, ``thread_ts``, ``text``.
+
+        Unlike :meth:`calls`, this leaves out calls that failed, so it shows what a
+        person in the workspace would see. The list is kept for the emulator's lifetime.
+        """
+        return self._core.bot_posts()
 
     def wait_for_calls(
         self, count: int, method: str | None = None, timeout: float = 10.0

@@ -18,9 +18,11 @@ from typing import Literal
 
 from aiohttp import web
 
+from responder.emulator.session_records import Keepalive, KeepaliveKind, SessionSpan
+
 logger = logging.getLogger(__name__)
 
-ControlAction = Literal["close", "end", "reset"]
+ControlAction = Literal["close", "end", "reset", "black_hole"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +37,15 @@ class Control:
     )
 
 
-Outgoing = str | Control | None
-"""A text frame, a control instruction, or ``None`` to stop the writer."""
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """A WebSocket PING frame from the server, with its payload."""
+
+    payload: bytes
+
+
+Outgoing = str | Ping | Control | None
+"""A text frame, a PING, a control instruction, or ``None`` to stop the writer."""
 
 
 class Session:
@@ -48,14 +57,18 @@ class Session:
         ws: web.WebSocketResponse,
         transport: asyncio.Transport | None,
         on_end: Callable[[Session], None],
+        on_ping: Callable[[Session, bytes], None] = lambda session, payload: None,
     ) -> None:
         self.number = number
         self.ws = ws
         self._transport = transport
         self._on_end = on_end
+        self._on_ping = on_ping
         self._outbox: asyncio.Queue[Outgoing] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self.accepting = True
+        self.black_holed = False
+        """Set once the session stopped reading, responding and sending (see ``black_hole``)."""
         self.end_reason = ""
         """Why the session ended, for the log; empty while it is open."""
 
@@ -69,6 +82,16 @@ class Session:
         """Queue one text frame; ignored once the session is ending."""
         if self.accepting:
             self._outbox.put_nowait(text)
+
+    def ping(self, payload: bytes) -> None:
+        """Queue a WebSocket PING behind the frames already queued."""
+        if self.accepting:
+            self._outbox.put_nowait(Ping(payload))
+
+    def abort(self) -> None:
+        """Drop the TCP connection at once (used for black-holed sessions at shutdown)."""
+        if self._transport is not None:
+            self._transport.abort()
 
     def control(self, control: Control) -> None:
         """Queue an instruction behind the frames already queued."""
@@ -106,7 +129,11 @@ class Session:
             if self.ws.closed:
                 continue
             try:
-                await self.ws.send_str(item)
+                if isinstance(item, Ping):
+                    await self.ws.ping(item.payload)
+                    self._on_ping(self, item.payload)
+                else:
+                    await self.ws.send_str(item)
             except ConnectionError as error:
                 logger.info(
                     "RTM session %d: send failed, the client is gone (%s)", self.number, error
@@ -122,6 +149,8 @@ class Session:
                 self.end_reason = f"closed by the emulator with code {control.code}"
                 logger.info("RTM session %d: closing with code %d", self.number, control.code)
                 await self.ws.close(code=control.code, message=control.message.encode("utf-8"))
+            elif control.action == "black_hole":
+                self.black_hole()
             elif control.action == "end":
                 self.end_reason = "TCP connection ended by the emulator without a close frame"
                 logger.info(
@@ -137,6 +166,20 @@ class Session:
             if not control.done.done():
                 control.done.set_result(None)
             self._release_pending()
+
+    def black_hole(self) -> None:
+        """Keep the TCP connection open but stop reading, responding to pings and sending.
+
+        The client sees neither a pong nor a close frame nor a FIN, as on a network
+        path that died silently. The connection stays until the emulator stops.
+        """
+        self.black_holed = True
+        self.end_reason = "black-holed by the emulator"
+        self.stop_accepting()
+        self._on_end(self)
+        logger.info("RTM session %d: black-holed (no reads, no pongs, no frames)", self.number)
+        if self._transport is not None:
+            self._transport.pause_reading()
 
     def _reset(self) -> None:
         if self._transport is None:
@@ -161,19 +204,66 @@ class Hub:
         self._sessions: dict[int, Session] = {}
         self._changed = threading.Condition()
         self._hello_count = 0
+        self._spans: dict[int, SessionSpan] = {}
+        self._keepalives: list[Keepalive] = []
+        self._held: list[Session] = []
 
     def add(self, session: Session) -> None:
         """Register a session that has just received ``hello``."""
         with self._changed:
             self._sessions[session.number] = session
             self._hello_count += 1
+            self._spans[session.number] = SessionSpan(session.number, time.time())
             self._changed.notify_all()
 
+    def mark_ended(self, session: Session) -> None:
+        """Record the end of a session (once), with its ``end_reason``."""
+        with self._changed:
+            span = self._spans.get(session.number)
+            if span is not None and span.ended_at is None:
+                reason = session.end_reason or "connection lost"
+                self._spans[session.number] = SessionSpan(span.session, span.hello_at, time.time(), reason)
+            if session.black_holed and session not in self._held:
+                self._held.append(session)
+            self._changed.notify_all()
+
+    def record_keepalive(self, session: Session, kind: KeepaliveKind, payload: bytes) -> None:
+        """Remember a PING or PONG frame seen on ``session``."""
+        with self._changed:
+            self._keepalives.append(Keepalive(session.number, kind, bytes(payload), time.time()))
+            self._changed.notify_all()
+
+    def spans(self) -> list[SessionSpan]:
+        """Return every session that received ``hello``, in order, with its end if it ended."""
+        with self._changed:
+            return [self._spans[number] for number in sorted(self._spans)]
+
+    def keepalives(self) -> list[Keepalive]:
+        """Return every PING and PONG frame seen so far, oldest first."""
+        with self._changed:
+            return list(self._keepalives)
+
+    def take_held(self) -> list[Session]:
+        """Return and forget the black-holed sessions, which hold their connections open."""
+        with self._changed:
+            held, self._held = self._held, []
+            return held
+
+    def ping_all(self, payload: bytes) -> int:
+        """Queue a WebSocket PING on every open session; return how many."""
+        with self._changed:
+            sessions = list(self._sessions.values())
+        for session in sessions:
+            session.ping(payload)
+        return len(sessions)
+
     def discard(self, session: Session) -> None:
-        """Forget a session that is ending."""
+        """Forget a session that is ending; a black-holed one counts as ended now."""
         with self._changed:
             self._sessions.pop(session.number, None)
             self._changed.notify_all()
+        if session.black_holed:
+            self.mark_ended(session)
 
     def broadcast(self, text: str) -> None:
         """Queue one text frame on every open session."""
@@ -182,10 +272,12 @@ class Hub:
         for session in sessions:
             session.send(text)
 
-    async def control_all(self, action: ControlAction, code: int = 1000, message: str = "") -> int:
-        """Apply ``action`` to every open session once its queued frames are sent."""
+    async def control_all(
+        self, action: ControlAction, code: int = 1000, message: str = "", number: int | None = None
+    ) -> int:
+        """Apply ``action`` to every open session (or only session ``number``) once its queued frames are sent."""
         with self._changed:
-            sessions = list(self._sessions.values())
+            sessions = [session for session in self._sessions.values() if number in (None, session.number)]
         controls = [Control(action, code, message) for _ in sessions]
         for session, control in zip(sessions, controls, strict=False):
             session.control(control)

@@ -64,6 +64,25 @@ class ResetSessions:
 
 
 @dataclass(frozen=True, slots=True)
+class BlackHoleSessions:
+    """Keep every session open but stop reading, responding to pings and sending."""
+
+
+@dataclass(frozen=True, slots=True)
+class StallHandshakes:
+    """Never respond to the websocket handshakes on the next ``count`` ``rtm.connect`` URLs."""
+
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PingSessions:
+    """Send a WebSocket PING with ``payload`` on every open session."""
+
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
 class SendRaw:
     """Send one text frame exactly as written."""
 
@@ -100,6 +119,9 @@ Action = (
     | CloseSessions
     | EndSessions
     | ResetSessions
+    | BlackHoleSessions
+    | StallHandshakes
+    | PingSessions
     | SendRaw
     | PostMessage
     | InjectFault

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import ssl
 import struct
@@ -32,9 +33,10 @@ class RtmSocket:
 
     A WebSocket PING goes out right after the handshake and every ``ping_interval``
     seconds after it. The session counts as dead once a ping has gone unanswered for
-    ``pong_timeout`` seconds. Only pongs count, so a quiet server is never taken
-    for a dead one. websocket-client replies to server pings. Every method except
-    ``abort()`` must be called from one thread.
+    ``pong_timeout`` seconds and no data is waiting to be read: a pong may sit behind
+    a burst of events that a busy caller has not read yet. Only pongs clear a ping,
+    so a quiet server is never taken for a dead one. websocket-client replies to
+    server pings. Every method except ``abort()`` must be called from one thread.
     """
 
     def __init__(
@@ -132,7 +134,7 @@ class RtmSocket:
         now = self._clock()
         if self._unanswered:
             oldest = next(iter(self._unanswered.values()))
-            if now - oldest >= self._pong_timeout:
+            if now - oldest >= self._pong_timeout and not self._data_waiting():
                 raise SessionEnded(f"no pong within {self._pong_timeout:g} s")
 
         if now >= self._next_ping_at:
@@ -140,6 +142,19 @@ class RtmSocket:
             self._unanswered[self._ping_number] = now
             self._ws.ping(str(self._ping_number))
             self._next_ping_at = now + self._ping_interval
+
+    def _data_waiting(self) -> bool:
+        """Return whether bytes have arrived that ``read()`` has not taken yet."""
+        sock = self._ws.sock
+        if sock is None:
+            return False
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return bool(readable)
 
     def _seconds_to_next_check(self) -> float:
         now = self._clock()

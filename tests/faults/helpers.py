@@ -1,0 +1,114 @@
+"""Shared parts of the fault-injection tests: rules, frames, timings and subprocesses."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from responder.emulator import Emulator
+from responder.records import ConnectionState, Record
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GREET = '[[rule]]\nname = "greet"\nwords = ["hello"]\n[[rule.action]]\nreply = "Hi {user}!"\n'
+"""Rules R0: answer "hello" in the thread."""
+
+TIMING_SLACK = 0.4
+"""Seconds added to an upper time bound for the responder's read loop and the loopback."""
+
+FAST = {"ping_interval": 0.5, "pong_timeout": 0.5, "reconnect_delay": 0.2}
+"""Runtime options for tests that do not check the backoff schedule itself."""
+
+
+def write_rules(folder: Path, text: str = GREET, name: str = "rules.toml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def message(ts: str, channel: str = "C0TEST1", text: str = "hello", user: str = "U0TEST1", **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "user": user, "text": text, "channel": channel, "ts": ts, **extra}
+
+
+def greeting(ts: str, channel: str = "C0TEST1", user: str = "U0TEST1") -> dict[str, Any]:
+    """The call R0 makes for a message by ``user`` at ``ts``."""
+    return {"method": "chat.postMessage", "channel": channel, "thread_ts": ts, "text": f"Hi <@{user}>!"}
+
+
+def connect_times(emulator: Emulator) -> list[float]:
+    return [float(call["at"]) for call in emulator.calls("rtm.connect")]
+
+
+def posts(emulator: Emulator, channel: str | None = None) -> list[dict[str, Any]]:
+    calls = emulator.calls("chat.postMessage")
+    return [call for call in calls if channel is None or call.get("channel") == channel]
+
+
+def states(records: Iterable[Record], phase: str) -> list[ConnectionState]:
+    return [record for record in records if isinstance(record, ConnectionState) and record.phase == phase]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(0.02)
+
+
+def wait_for_connects(emulator: Emulator, count: int, timeout: float = 20.0) -> list[float]:
+    wait_until(lambda: emulator.connect_calls >= count, timeout, f"{count} rtm.connect calls")
+    return connect_times(emulator)
+
+
+def cli_environment(token: str, state_home: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("SLACK_BOT_TOKEN", "SSL_CERT_FILE")}
+    env["PYTHONPATH"] = str(ROOT)
+    env["SLACK_BOT_TOKEN"] = token
+    env["XDG_STATE_HOME"] = str(state_home)
+    return env
+
+
+def start_cli(args: list[str], token: str, state_home: Path, output: Path) -> subprocess.Popen[bytes]:
+    """Start ``python -m responder ARGS`` with stdout and stderr in files under ``output``."""
+    output.mkdir(parents=True, exist_ok=True)
+    stdout = (output / "stdout.txt").open("ab")
+    stderr = (output / "stderr.txt").open("ab")
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "responder", *args],
+            stdout=stdout,
+            stderr=stderr,
+            env=cli_environment(token, state_home),
+            cwd=ROOT,
+        )
+    finally:
+        stdout.close()
+        stderr.close()
+
+
+def stop_cli(process: subprocess.Popen[bytes], sig: int = signal.SIGINT, timeout: float = 10.0) -> int:
+    """Send ``sig`` and wait for the exit status; kill the process if it does not end."""
+    if process.poll() is None:
+        process.send_signal(sig)
+    try:
+        return process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise
+
+
+def own_log(records: Iterable[logging.LogRecord]) -> list[logging.LogRecord]:
+    """Keep the log records of the responder itself, not of the emulator or of threads other tests left."""
+    return [record for record in records if record.name.startswith("responder.") and not record.name.startswith("responder.emulator")]
+
+
+def within(value: float, low: float, high: float) -> bool:
+    return low <= value <= high
