@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import Protocol
+from typing import Mapping, NamedTuple, Protocol
 
+from responder.decisions import Decision
 from responder.records import Record
 
 
@@ -30,7 +31,8 @@ class RecordBuffer:
     def __call__(self, record: Record) -> None:
         with self._lock:
             self._records.append(record)
-        self._ready.set()
+        if not self._ready.is_set():
+            self._ready.set()
 
     def drain(self, limit: int | None = None) -> list[Record]:
         """Remove and return up to ``limit`` records (all when None), oldest first."""
@@ -50,11 +52,78 @@ class RecordBuffer:
             return len(self._records)
 
 
+class RuleSwitches(NamedTuple):
+    """The run-time switches of one rule, as the engine applies them now."""
+
+    enabled: bool
+    dry_run: bool
+
+
 class Controls(Protocol):
-    """What an observer may ask of the running responder."""
+    """What an observer may ask of the running responder.
+
+    The TUI calls :meth:`names` and :meth:`rule_switches` on its own thread, so those
+    two must return at once without I/O. It calls every other method on a worker
+    thread, and shows the text of any exception raised as an error in the user's words.
+    """
 
     def reload_rules(self) -> None:
         """Reload the rules file; the outcome arrives as a ``RulesLoaded`` record."""
 
     def stop(self) -> None:
         """Stop the responder; a final ``ConnectionState(phase="stopped")`` follows."""
+
+    def names(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        """Return two maps: channel id → channel name, and user id → user name.
+
+        Names come without ``#`` or ``@`` (``general``, ``alice``). Both maps are empty
+        until the names have been looked up. The TUI calls this about once a second and
+        redraws only when either returned object is a different object than last time,
+        so return the same objects until the names change, and never change a map after
+        returning it.
+        """
+
+    def rule_switches(self) -> Mapping[str, RuleSwitches]:
+        """Return the switches in force for every loaded rule, in the rules file's order.
+
+        ``enabled`` is the rules file's ``enabled`` unless :meth:`set_rule_enabled`
+        changed it. ``dry_run`` is what the engine uses for the rule's next actions: a
+        switch set by :meth:`set_rule_dry_run`, else one set by :meth:`set_dry_run`,
+        else the rule's or the settings' ``dry_run``.
+        """
+
+    def set_rule_enabled(self, name: str, enabled: bool) -> None:
+        """Switch rule ``name`` on or off until the responder stops.
+
+        The switch survives reloads for as long as a rule of that name exists. Raise
+        ``KeyError`` when no loaded rule has that name.
+        """
+
+    def set_rule_dry_run(self, name: str, dry_run: bool) -> None:
+        """Make rule ``name`` a dry run (shown, not sent) or live, surviving reloads.
+
+        Raise ``KeyError`` when no loaded rule has that name.
+        """
+
+    def set_dry_run(self, dry_run: bool) -> None:
+        """Make every rule a dry run, or every rule live, dropping per-rule dry-run switches."""
+
+    def explain(self, decision: Decision) -> str | None:
+        """Return a preformatted, multi-line account of why each rule did or did not fire.
+
+        It covers every rule of ``decision`` with each condition, its result and the
+        value it tested. Return None when no explanation can be made (for example
+        before the bot's identity is known).
+        """
+
+    def try_message(self, text: str, channel: str | None, user: str | None) -> str | None:
+        """Try how the rules answer a message with ``text`` from ``user`` in ``channel``.
+
+        ``channel`` and ``user`` are ids or names (``#ops``, ``ops``, ``C0OPS``;
+        ``@alice``, ``alice``, ``U0ALICE``); None picks a default. Against the demo's
+        emulator, post the message into the workspace as that user and return None:
+        its decision then arrives as a record like any other event. Against a live
+        workspace, decide it as a dry run without sending anything and return the
+        explanation. Raise ``ValueError`` with a message for the user when the channel
+        or user is not found.
+        """

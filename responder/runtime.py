@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from responder.decisions import Decision
 from responder.engine import Engine
 from responder.journal import DEFAULT_MAX_AGE, Journal, JournalError
-from responder.record_buffer import RecordSink
+from responder.record_buffer import RecordSink, RuleSwitches
+from responder.recorder import Recorder
 from responder.records import ConnectionState, DecisionMade, Notice, Record, RulesLoaded
 from responder.rules.loader import RulesError, load_rules
 from responder.rules.model import RuleSet
@@ -23,6 +24,7 @@ from responder.slack.directory import Directory, load_directory
 from responder.slack.normalise import normalise
 from responder.slack.outbox import Outbox
 from responder.slack.transport import FatalConnectError, RtmTransport
+from responder.runtime_controls import MessageInjector, RuntimeControls, build_engine
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ class RunConfig:
     reconnect_delay: float = 1.0
     reconnect_max_delay: float = 60.0
     stable_after: float = 30.0
+    record_path: Path | None = None
 
 
 class Runtime:
@@ -65,13 +68,23 @@ class Runtime:
     when the journal file cannot be opened.
     """
 
-    def __init__(self, config: RunConfig, sink: RecordSink, rules: RuleSet | None = None) -> None:
+    def __init__(
+        self,
+        config: RunConfig,
+        sink: RecordSink,
+        rules: RuleSet | None = None,
+        *,
+        injector: MessageInjector | None = None,
+    ) -> None:
         self.config = config
         self._sink = sink
         self._rules = rules if rules is not None else load_rules(config.rules_path)
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._directory = Directory()
+        self._controls = RuntimeControls(self._lock, injector)
+        self._controls.rules = self._rules
+        self._recorder = Recorder(config.record_path) if config.record_path is not None else None
         self._client = make_web_client(config)
         self._journal = Journal(config.journal_path, max_age=config.journal_max_age) if config.journal_path else None
         self._journal_started = False
@@ -124,6 +137,8 @@ class Runtime:
         self._outbox.close(timeout=5.0)
         if self._journal is not None:
             self._journal.close()
+        if self._recorder is not None:
+            self._recorder.close()
         self.done.set()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -142,10 +157,39 @@ class Runtime:
 
         with self._lock:
             self._rules = rules
+            self._controls.rules = rules
             if self._engine is not None:
                 self._engine.replace_rules(rules)
         self._outbox.max_text_length = rules.settings.max_text_length
         self._report_rules()
+
+    def names(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        """Channel id → name and user id → name, as looked up at connect."""
+        return self._controls.names()
+
+    def rule_switches(self) -> Mapping[str, RuleSwitches]:
+        """The enabled and dry-run switches in force for every rule."""
+        return self._controls.rule_switches()
+
+    def set_rule_enabled(self, name: str, enabled: bool) -> None:
+        """Switch rule ``name`` on or off until the responder stops."""
+        self._controls.set_rule_enabled(name, enabled)
+
+    def set_rule_dry_run(self, name: str, dry_run: bool) -> None:
+        """Make rule ``name`` a dry run or live."""
+        self._controls.set_rule_dry_run(name, dry_run)
+
+    def set_dry_run(self, dry_run: bool) -> None:
+        """Make every rule a dry run, or every rule live."""
+        self._controls.set_dry_run(dry_run)
+
+    def explain(self, decision: Decision) -> str | None:
+        """Explain condition by condition why each rule did or did not fire."""
+        return self._controls.explain(decision)
+
+    def try_message(self, text: str, channel: str | None, user: str | None) -> str | None:
+        """Post a message into the demo's emulator, or explain it as a dry run."""
+        return self._controls.try_message(text, channel, user)
 
     def _report_rules(self) -> None:
         names = tuple(rule.name for rule in self._rules.rules)
@@ -180,18 +224,17 @@ class Runtime:
         identity = self._transport.identity
         if identity is None:
             return
-        self._directory = load_directory(self._client, self._rules, self._sink)
+        self._directory = load_directory(self._client, self._sink)
+        engine = build_engine(self._rules, identity, self._directory)
+        if self.config.dry_run:
+            engine.set_dry_run(None, True)
         with self._lock:
-            self._engine = Engine(
-                self._rules,
-                identity,
-                channel_ids=self._directory.channel_ids,
-                user_ids=self._directory.user_ids,
-            )
-            if self.config.dry_run:
-                self._engine.set_dry_run(None, True)
+            self._controls.attach(engine, identity, self._directory)
+            self._engine = engine
 
     def _on_event(self, payload: Mapping[str, Any]) -> None:
+        if self._recorder is not None:
+            self._recorder.write(payload)
         if self._engine is None:
             self._prepare_engine()
         identity = self._transport.identity

@@ -54,5 +54,7 @@ def demo_command(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             ping_interval=args.ping_interval,
             pong_timeout=args.pong_timeout,
+            journal_path=None,
+            record_path=args.record,
         )
-        return serve(config, rules, headless=args.headless, duration=args.duration)
+        return serve(config, rules, headless=args.headless, duration=args.duration, injector=emulator.post_as_user)

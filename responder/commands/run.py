@@ -17,6 +17,7 @@ from responder.record_buffer import RecordBuffer
 from responder.rules.loader import RulesError, RulesFileUnreadable, load_rules
 from responder.rules.model import RuleSet
 from responder.runtime import RunConfig, Runtime
+from responder.runtime_controls import MessageInjector
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 TOKEN_VARIABLE = "SLACK_BOT_TOKEN"
+HEADLESS_REFRESH = 0.1
+"""Seconds between two batches of headless output lines."""
 
 
 def load_or_report(path: Path) -> RuleSet | int:
@@ -70,15 +73,26 @@ def run_command(args: argparse.Namespace) -> int:
         reconnect_delay=args.reconnect_delay,
         reconnect_max_delay=args.reconnect_max_delay,
         stable_after=args.stable_after,
+        record_path=args.record,
     )
     return serve(config, rules, headless=args.headless, duration=None)
 
 
-def serve(config: RunConfig, rules: RuleSet, *, headless: bool, duration: float | None) -> int:
-    """Run until stopped, the duration has passed, or the connection failed for good."""
+def serve(
+    config: RunConfig,
+    rules: RuleSet,
+    *,
+    headless: bool,
+    duration: float | None,
+    injector: MessageInjector | None = None,
+) -> int:
+    """Run until stopped, the duration has passed, or the connection failed for good.
+
+    ``injector`` posts messages typed on the screen into a local workspace (the demo).
+    """
     buffer = RecordBuffer()
     try:
-        runtime = Runtime(config, buffer, rules)
+        runtime = Runtime(config, buffer, rules, injector=injector)
     except JournalError as error:
         sys.stderr.write(f"{error}; choose another file with --journal PATH, or run with --no-journal\n")
         return EXIT_FAILED
@@ -94,11 +108,10 @@ def serve_headless(runtime: Runtime, buffer: RecordBuffer, duration: float | Non
     status = EXIT_OK
     runtime.start()
     try:
-        while not runtime.done.is_set():
+        while not runtime.done.wait(HEADLESS_REFRESH):
+            printer.print_pending(buffer)
             if deadline is not None and time.monotonic() >= deadline:
                 break
-            buffer.wait(0.2)
-            printer.print_pending(buffer)
     except KeyboardInterrupt:
         status = EXIT_INTERRUPTED
     finally:

@@ -1,4 +1,4 @@
-"""Channel and user names looked up through the Web API, for rules that use names."""
+"""Channel and user names and kinds, looked up once through the Web API at connect."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from slack_sdk.errors import SlackApiError
 
 from responder.record_buffer import RecordSink
 from responder.records import Notice
-from responder.rules.model import RuleSet
 
 logger = logging.getLogger(__name__)
 
@@ -21,36 +20,40 @@ CHANNEL_TYPES = "public_channel,private_channel,mpim,im"
 
 @dataclass(frozen=True, slots=True)
 class Directory:
-    """Name → id maps: ``channel_ids`` keys ``#name``, ``user_ids`` keys ``@name``."""
+    """What the workspace calls its conversations and people.
+
+    ``channel_ids`` maps ``#name`` to an id and ``user_ids`` maps ``@name`` to an id,
+    for names in rules. ``channel_names`` and ``user_names`` map ids to names (without
+    ``#`` or ``@``), for templates and the screen. ``channel_types`` maps a
+    conversation id to ``channel``, ``group``, ``im`` or ``mpim``.
+    """
 
     channel_ids: dict[str, str] = field(default_factory=dict)
     user_ids: dict[str, str] = field(default_factory=dict)
+    channel_names: dict[str, str] = field(default_factory=dict)
+    user_names: dict[str, str] = field(default_factory=dict)
+    channel_types: dict[str, str] = field(default_factory=dict)
 
 
-def rules_use_names(rules: RuleSet) -> bool:
-    """True when any rule names a channel (``#…``) or a user (``@…``)."""
-    for rule in rules.rules:
-        conditions = rule.conditions
-        names = conditions.channels + conditions.not_channels + conditions.users + conditions.not_users
-        targets = tuple(action.channel or "" for action in rule.actions)
-        if any(name.startswith(("#", "@")) for name in names + targets):
-            return True
-    return False
+def conversation_kind(channel: dict[str, Any]) -> str:
+    """The ``channel_types`` kind of a ``conversations.list`` entry."""
+    if channel.get("is_im"):
+        return "im"
+    if channel.get("is_mpim"):
+        return "mpim"
+    if channel.get("is_private") or channel.get("is_group"):
+        return "group"
+    return "channel"
 
 
-def load_directory(client: WebClient, rules: RuleSet, sink: RecordSink) -> Directory:
-    """Look up every channel and user name when the rules use names; else empty."""
-    if not rules_use_names(rules):
-        return Directory()
-
+def load_directory(client: WebClient, sink: RecordSink) -> Directory:
+    """Look up every conversation and user the bot can see; empty maps on failure."""
     directory = Directory()
     try:
         for channel in _pages(client, "conversations.list", "channels", {"types": CHANNEL_TYPES}):
-            if isinstance(channel.get("id"), str) and isinstance(channel.get("name"), str):
-                directory.channel_ids["#" + channel["name"]] = channel["id"]
+            _add_channel(directory, channel)
         for user in _pages(client, "users.list", "members", {}):
-            if isinstance(user.get("id"), str) and isinstance(user.get("name"), str):
-                directory.user_ids["@" + user["name"]] = user["id"]
+            _add_user(directory, user)
     except SlackApiError as error:
         message = f"looking up channel and user names failed: {error.response.get('error')}"
         logger.warning("%s; rules that use names will not match", message)
@@ -58,6 +61,28 @@ def load_directory(client: WebClient, rules: RuleSet, sink: RecordSink) -> Direc
 
     logger.info("resolved %d channel names and %d user names", len(directory.channel_ids), len(directory.user_ids))
     return directory
+
+
+def _add_channel(directory: Directory, channel: dict[str, Any]) -> None:
+    channel_id = channel.get("id")
+    if not isinstance(channel_id, str):
+        return
+    directory.channel_types[channel_id] = conversation_kind(channel)
+    name = channel.get("name")
+    if isinstance(name, str):
+        directory.channel_ids["#" + name] = channel_id
+        directory.channel_names[channel_id] = name
+
+
+def _add_user(directory: Directory, user: dict[str, Any]) -> None:
+    user_id = user.get("id")
+    name = user.get("name")
+    if not isinstance(user_id, str) or not isinstance(name, str):
+        return
+    directory.user_ids["@" + name] = user_id
+    profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+    display = profile.get("display_name") if isinstance(profile, dict) else None
+    directory.user_names[user_id] = display if isinstance(display, str) and display else name
 
 
 def _pages(client: WebClient, method: str, key: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:

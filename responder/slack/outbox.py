@@ -84,7 +84,12 @@ class Outbox:
         self.max_text_length = max_text_length
         """Maximum text length of one post in code points; longer texts are split."""
         self._clock = clock
-        self._changed = threading.Condition()
+        # One lock guards the queues. Each channel's worker waits on a condition of its
+        # own, so a submit wakes one thread, not every idle worker; ``_changed`` wakes
+        # only ``close`` when a queue gets shorter.
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._wakeups: dict[str, threading.Condition] = {}
         self._queues: dict[str, collections.deque[PlannedAction]] = {}
         self._workers: dict[str, threading.Thread] = {}
         self._closing = False
@@ -151,7 +156,8 @@ class Outbox:
         deadline = time.monotonic() + timeout
         with self._changed:
             self._closing = True
-            self._changed.notify_all()
+            for wakeup in self._wakeups.values():
+                wakeup.notify()
             while self._count_pending() and time.monotonic() < deadline:
                 self._changed.wait(deadline - time.monotonic())
             left = self._count_pending()
@@ -168,7 +174,7 @@ class Outbox:
             if not self._closing:
                 self._queues.setdefault(action.channel, collections.deque()).append(action)
                 self._start_worker(action.channel)
-                self._changed.notify_all()
+                self._wakeups[action.channel].notify()
                 return
 
         logger.warning("rule %s: action for %s arrived after the outbox closed", action.rule, action.channel)
@@ -188,6 +194,7 @@ class Outbox:
     def _start_worker(self, channel: str) -> None:
         if channel in self._workers:
             return
+        self._wakeups[channel] = threading.Condition(self._lock)
         worker = threading.Thread(
             target=self._work, args=(channel,), name=f"outbox-{channel}", daemon=True
         )
@@ -222,9 +229,10 @@ class Outbox:
                 remaining = deadline - time.monotonic()
                 if self._closing or remaining <= 0:
                     del self._workers[channel]
+                    del self._wakeups[channel]
                     self._queues.pop(channel, None)
                     return None
-                self._changed.wait(remaining)
+                self._wakeups[channel].wait(remaining)
 
     def _drop_rest_of_reply(self, rejected: PlannedAction) -> None:
         """Take the later pieces of ``rejected``'s reply out of the queue; each fails."""

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from responder.emulator import Emulator, Workspace
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "rules.example.toml"
 TOKEN = "xoxb-cli-test-7f3a9c"
+STATE_HOME = tempfile.mkdtemp(prefix="responder-cli-state-")
 GREET = '[[rule]]\nname = "greet"\nwords = ["hello"]\n[[rule.action]]\nreply = "Hi {user}!"\n'
 
 
@@ -35,6 +37,7 @@ def responder(*args: str, token: str | None = TOKEN, **options: Any) -> subproce
 def environment(token: str | None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "SLACK_BOT_TOKEN"}
     env["PYTHONPATH"] = str(ROOT)
+    env["XDG_STATE_HOME"] = STATE_HOME
     if token is not None:
         env["SLACK_BOT_TOKEN"] = token
     return env
@@ -163,7 +166,7 @@ def test_standalone_emulator_and_headless_run(tmp_path: Path) -> None:
                 process.send_signal(signal.SIGINT)
                 outputs.append((process.wait(timeout=10), *process.communicate()))
 
-    assert [(call["channel"], call.get("thread_ts"), call["text"]) for call in replies] == [
+    assert sorted((call["channel"], call.get("thread_ts"), call["text"]) for call in replies) == [
         ("C0TEST1", "1700000200.000100", "Hi <@U0TEST1>!"),
         ("C0TEST2", "1700000200.000050", "Hi <@U0TEST2>!"),
     ]
