@@ -38,8 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_journal_options(run)
     add_connection_options(run)
 
-    check = commands.add_parser("check", help="validate a rules file (exit 0 valid, 1 invalid, 2 unreadable)")
-    check.add_argument("rules", type=Path, help="the rules file (TOML)")
+    check = commands.add_parser("check", help="validate rules files (exit 0 valid, 1 invalid, 2 unreadable)")
+    check.add_argument("rules", type=Path, nargs="+", help="one or more rules files (TOML)")
 
     demo = commands.add_parser("demo", help="run against a bundled local Slack emulator with demo traffic")
     demo.add_argument("rules", type=Path, nargs="?", help="the rules file (default: rules.example.toml)")
