@@ -167,7 +167,7 @@ class Outbox:
             logger.warning("outbox closed with %d actions not sent; they are reported as failed", left)
             self._abandon.set()
         for worker in workers:
-            worker.join(max(0.1, deadline - time.monotonic()))
+            worker.join(max(0.0, deadline - time.monotonic()))
 
     def _enqueue(self, action: PlannedAction) -> None:
         with self._changed:
