@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Sequence
 
 from responder import __version__
+from responder.signals import handle_stop_signals
 from responder.commands.offline import OFFLINE_COMMANDS, add_offline_commands, run_offline_command
 
 EXIT_OK = 0
@@ -135,6 +136,7 @@ def add_connection_options(command: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = build_parser().parse_args(argv)
+    handle_stop_signals()
 
     if args.command == "check":
         from responder.commands.check import run_check

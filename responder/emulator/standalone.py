@@ -10,6 +10,7 @@ from responder.emulator.scenario import load_scenario
 from responder.emulator.server import Emulator
 from responder.emulator.steps import Scenario
 from responder.emulator.validation import ScenarioError
+from responder.signals import handle_stop_signals
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ def run_standalone(
     0 after Ctrl+C, 1 when the port or the calls file cannot be opened, 2 for a scenario
     file that does not load.
     """
+    handle_stop_signals()
     loaded: Scenario | None = None
     if scenario is not None:
         try:
