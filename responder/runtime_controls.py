@@ -123,7 +123,9 @@ class RuntimeControls:
         directory = self.directory
         public = {key: name for key, name in directory.channel_names.items() if directory.channel_types.get(key) == "channel"}
         channel_id = self._resolve(channel, directory.channel_ids, "#", public or directory.channel_names, "channel")
-        user_id = self._resolve(user, self.directory.user_ids, "@", self.directory.user_names, "user")
+        own = self.identity.user_id if self.identity is not None else None
+        people = {key: name for key, name in directory.user_names.items() if key != own and key not in directory.bot_user_ids}
+        user_id = self._resolve(user, directory.user_ids, "@", people or directory.user_names, "user")
         if self._injector is not None:
             self._injector(user_id, channel_id, text)
             return None

@@ -25,7 +25,8 @@ class Directory:
     ``channel_ids`` maps ``#name`` to an id and ``user_ids`` maps ``@name`` to an id,
     for names in rules. ``channel_names`` and ``user_names`` map ids to names (without
     ``#`` or ``@``), for templates and the screen. ``channel_types`` maps a
-    conversation id to ``channel``, ``group``, ``im`` or ``mpim``.
+    conversation id to ``channel``, ``group``, ``im`` or ``mpim``. ``bot_user_ids``
+    holds the users that are bots or apps.
     """
 
     channel_ids: dict[str, str] = field(default_factory=dict)
@@ -33,6 +34,7 @@ class Directory:
     channel_names: dict[str, str] = field(default_factory=dict)
     user_names: dict[str, str] = field(default_factory=dict)
     channel_types: dict[str, str] = field(default_factory=dict)
+    bot_user_ids: set[str] = field(default_factory=set)
 
 
 def conversation_kind(channel: dict[str, Any]) -> str:
@@ -80,6 +82,8 @@ def _add_user(directory: Directory, user: dict[str, Any]) -> None:
     if not isinstance(user_id, str) or not isinstance(name, str):
         return
     directory.user_ids["@" + name] = user_id
+    if user.get("is_bot") or user.get("is_app_user"):
+        directory.bot_user_ids.add(user_id)
     profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
     display = profile.get("display_name") if isinstance(profile, dict) else None
     directory.user_names[user_id] = display if isinstance(display, str) and display else name
