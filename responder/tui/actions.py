@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from rich.text import Text
+from textual import events
 from textual.widgets import Static
 
 from responder.decisions import PlannedAction, SkippedAction
@@ -15,7 +18,9 @@ from responder.records import (
     RulesLoaded,
     SlackErrorFrame,
 )
+from responder.tui.names import Names
 from responder.tui.rowlog import RowLog
+from responder.tui.state import MonitorState
 from responder.tui.status import describe_connection
 from responder.tui.text import assemble, clock, fit, one_line, plural
 
@@ -32,16 +37,46 @@ _NOTICE_MARKS = {"info": ("·", "dim"), "warning": ("⚠", "yellow"), "error": (
 
 
 class ActionsLog(RowLog[Text]):
-    """The bounded actions pane, whose rows are formatted when they arrive."""
+    """The bounded actions pane, whose rows are formatted when they arrive.
+
+    Its rows have nothing more to show, so ↑ and ↓ scroll instead of marking a row.
+    """
 
     def format_row(self, row: Text) -> Text:
         return row
 
+    def action_cursor_up(self) -> None:
+        self.scroll_up(animate=False)
 
-def activity_rows(record: Record) -> list[Text]:
+    def action_cursor_down(self) -> None:
+        self.scroll_down(animate=False)
+
+    def action_select_cursor(self) -> None:
+        return
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+
+
+def describe_actions(state: MonitorState) -> Text:
+    """Build the actions pane's title: actions waiting for Slack, then the outcomes so far."""
+    counters = state.counters
+    waiting = len(state.pending)
+    return assemble(
+        [
+            ("Actions and alerts   ", ""),
+            (f"queued {waiting:,}", "bold yellow" if waiting else ""),
+            (f"  sent {counters.sent:,}", "green" if counters.sent else ""),
+            (f"  failed {counters.failed:,}", "bold red" if counters.failed else ""),
+            (f"  dry run {counters.dry_run:,}", "yellow" if counters.dry_run else ""),
+        ]
+    )
+
+
+def activity_rows(record: Record, names: Names | None = None) -> list[Text]:
     """Format the rows that ``record`` adds to the actions pane (none for most decisions)."""
     if isinstance(record, ActionResult):
-        return [action_result_row(record)]
+        return [action_result_row(record, names)]
     if isinstance(record, DecisionMade):
         return [skipped_action_row(record.at, skip) for skip in record.decision.skipped]
     if isinstance(record, SlackErrorFrame):
@@ -55,9 +90,10 @@ def activity_rows(record: Record) -> list[Text]:
     return []
 
 
-def action_result_row(record: ActionResult) -> Text:
+def action_result_row(record: ActionResult, names: Names | None = None) -> Text:
     """Format a sent, failed or dry-run action with its rule, target and text or error."""
     action = record.action
+    channels = names.channels if names is not None else {}
     parts = [
         (clock(record.at), "dim"),
         _STATUS_MARKS[record.status],
@@ -69,7 +105,7 @@ def action_result_row(record: ActionResult) -> Text:
     if record.status == "failed":
         parts.append((": ", ""))
         parts.append((one_line(record.error or "unknown error"), "bold red"))
-    parts.append((one_line(f" → {_target(action)}"), ""))
+    parts.append((one_line(f" → {_target(action, channels)}"), ""))
     if record.status != "failed":
         parts.append((_content(action), ""))
     return assemble(parts)
@@ -114,12 +150,13 @@ def _row(at: float, mark: str, message: str, style: str) -> Text:
     return assemble([(clock(at), "dim"), (f" {mark} {one_line(message)}", style)])
 
 
-def _target(action: PlannedAction) -> str:
-    target = action.channel
+def _target(action: PlannedAction, channels: Mapping[str, str]) -> str:
+    name = channels.get(action.channel)
+    target = f"#{name}" if name else action.channel
     if action.method == "chat.postEphemeral" and action.user:
         target += f" for {action.user}"
     if action.thread_ts:
-        target += f" thread {action.thread_ts}"
+        target += " in thread"
     if action.broadcast:
         target += " (broadcast)"
     return target

@@ -5,34 +5,46 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import partial
+from pathlib import Path
 from typing import Callable, ClassVar, Iterable, Sequence, TypeVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Label
-from textual.worker import Worker, WorkerState
+from textual.widgets import Footer, Input, Label
 
 from responder.record_buffer import Controls, RecordBuffer
-from responder.records import DecisionMade, Record
-from responder.tui.actions import ActionsLog, RulesBanner, activity_rows
-from responder.tui.rules_table import RulesTable
-from responder.tui.state import EventRate, MonitorState
-from responder.tui.status import StatusBar, status_text
+from responder.records import DecisionMade, Record, RulesLoaded
+from responder.tui.actions import (
+    ActionsLog,
+    RulesBanner,
+    activity_rows,
+    describe_actions,
+)
+from responder.tui.bindings import APP_BINDINGS, ResponderCommands, binding_ids
+from responder.tui.keymap import keymap_path, load_keymap
+from responder.tui.rules_table import RulesTable, describe_rule
+from responder.tui.state import Clock, EventRate, MonitorState
+from responder.tui.status import StatusBar, TextLines, status_text
 from responder.tui.stream import EventStream, FollowIndicator
 from responder.tui.text import clock
+from responder.tui.view_actions import ViewActions
 
 logger = logging.getLogger(__name__)
 
 DRAIN_LIMIT = 10_000
 """Records applied per refresh at most, so a burst cannot stall key handling."""
 
+COUNTS_INTERVAL = 0.5
+"""Seconds between two updates of the rules table's counts at most."""
+
 RecordT = TypeVar("RecordT", bound=Record)
 
 
-class ResponderApp(App[int]):
+class ResponderApp(ViewActions):
     """Shows what the responder receives, decides and sends, refreshed in batches.
 
     Producers put records into ``buffer`` from any thread. A timer on the app's thread
@@ -40,8 +52,11 @@ class ResponderApp(App[int]):
     widget. The stream and the actions pane keep at most ``max_events`` rows each.
     """
 
-    CSS_PATH = "responder.tcss"
+    CSS_PATH = Path(__file__).with_name("responder.tcss")
+    """Absolute, so that subclasses in other folders find it too."""
     TITLE = "responder"
+    COMMANDS = App.COMMANDS | {ResponderCommands}
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
 
     class StopFinished(Message):
         """Posted from the stop thread once ``controls.stop()`` has returned or raised."""
@@ -51,32 +66,6 @@ class ResponderApp(App[int]):
             self.failure = failure
             """Why stopping failed, empty when it succeeded."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="responder.quit", tooltip="Stop the responder and leave."),
-        Binding(
-            "p",
-            "toggle_pause",
-            "Pause/resume",
-            id="responder.pause",
-            tooltip="Stop adding rows to the event stream, or show the newest rows again.",
-        ),
-        Binding(
-            "r",
-            "reload_rules",
-            "Reload rules",
-            id="responder.reload_rules",
-            tooltip="Read the rules file again; on errors the current rules stay in force.",
-        ),
-        Binding(
-            "end",
-            "follow",
-            "Follow",
-            id="responder.follow",
-            tooltip="Scroll to the newest rows and keep following them.",
-            priority=True,
-        ),
-    ]
-
     def __init__(
         self,
         buffer: RecordBuffer,
@@ -85,7 +74,18 @@ class ResponderApp(App[int]):
         rules_path: str = "",
         max_events: int = 1000,
         refresh_interval: float = 0.05,
+        clock: Clock | None = None,
+        keymap_file: Path | None = None,
+        watch_rules: bool = True,
+        cursor_blink: bool = True,
     ) -> None:
+        """Set up the screen; it starts on mount.
+
+        ``keymap_file`` defaults to ``$XDG_CONFIG_HOME/responder/keys.toml``. With
+        ``watch_rules`` the rules are reloaded when their file changes. With
+        ``cursor_blink`` False, text cursors do not blink, so that a screenshot does not
+        depend on the moment it is taken.
+        """
         super().__init__()
         if max_events < 1:
             raise ValueError(f"max_events must be at least 1, got {max_events}")
@@ -96,15 +96,23 @@ class ResponderApp(App[int]):
         self._controls = controls
         self.max_events = max_events
         self.refresh_interval = refresh_interval
+        self.clock = clock or Clock()
+        self.keymap_file = keymap_file if keymap_file is not None else keymap_path()
+        self.keymap: dict[str, str] = {}
+        """The user's keys by binding id, as read from ``keymap_file``."""
+        self.watch_rules = watch_rules
+        self.cursor_blink = cursor_blink
         self.state = MonitorState(rules_path)
         """Counters, connection and rules as of the last applied batch."""
         self.rate = EventRate()
-        self.started_at = time.monotonic()
+        self.started_at = self.clock.monotonic()
         self.batches_applied = 0
         self.display_errors = 0
         """Records that could not be counted or shown because doing so raised."""
         self._rules_version_shown = 0
-        self._status_second = 0
+        self._counts_shown_at = -COUNTS_INTERVAL
+        self._status_second = -1
+        self._names_failed = False
         self.stopping = False
         """True once the user has asked to quit. The app exits when stopping has finished."""
 
@@ -112,8 +120,11 @@ class ResponderApp(App[int]):
         self.rules_banner = RulesBanner(id="rules-banner")
         self.events = EventStream(max_events, id="events")
         self.follow_indicator = FollowIndicator(id="follow-indicator")
+        self.filter_input = Input(placeholder="filter: text, channel:#ops, user:alice, rule:greet", id="filter")
+        self.actions_title = TextLines(classes="pane-title", id="actions-title")
         self.actions = ActionsLog(max_events, id="actions")
         self.rules_table = RulesTable(id="rules")
+        self.rule_line = TextLines(id="rule-line")
 
     def compose(self) -> ComposeResult:
         yield self.status_bar
@@ -121,50 +132,79 @@ class ResponderApp(App[int]):
         with Vertical(id="events-pane"):
             yield Label("Events", classes="pane-title")
             yield self.events
+            yield self.filter_input
             yield self.follow_indicator
         with Horizontal(id="lower"):
             with Vertical(id="actions-pane"):
-                yield Label("Actions and alerts", classes="pane-title")
+                yield self.actions_title
                 yield self.actions
             with Vertical(id="rules-pane"):
                 yield Label("Rules", classes="pane-title")
                 yield self.rules_table
+                yield self.rule_line
         yield Footer()
 
     def on_mount(self) -> None:
+        self.filter_input.display = False
+        self.filter_input.cursor_blink = self.cursor_blink
+        self._load_keymap()
         self.set_interval(self.refresh_interval, self.drain_buffer, name="drain records")
         self.drain_buffer()
+        self.events.focus()
+        if self.watch_rules and self.state.rules_path and Path(self.state.rules_path).is_file():
+            self.start_watching(self.state.rules_path)
+
+    def on_unmount(self) -> None:
+        self.stop_watching()
+
+    def _load_keymap(self) -> None:
+        self.keymap, problems = load_keymap(self.keymap_file, binding_ids())
+        for problem in problems:
+            logger.warning("%s", problem)
+            self.note(problem, style="yellow")
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     def drain_buffer(self) -> None:
         """Apply the records waiting in the buffer as one batch, then refresh the status."""
         records = self._buffer.drain(DRAIN_LIMIT)
+        wall_clock = self.clock.wall()
+        if records or int(wall_clock) != self._status_second:
+            self._poll_names()
         if records:
             self._apply_batch(records)
+        elif self.state.changed_rules:
+            self._show_rules()
 
         # Without new records only the clock-driven parts of the status change, once a second.
-        wall_clock = time.time()
         if records or int(wall_clock) != self._status_second:
             self._status_second = int(wall_clock)
             self._show_status(wall_clock)
         self.follow_indicator.show_state_of(self.events)
 
     def _show_status(self, wall_clock: float) -> None:
-        now = time.monotonic()
+        now = self.clock.monotonic()
         self.rate.sample(now, self.state.counters.events)
         uptime = now - self.started_at
         self.status_bar.text = status_text(self.state, wall_clock, uptime, self.rate.per_second())
+        self.actions_title.text = describe_actions(self.state)
 
     def _apply_batch(self, records: Sequence[Record]) -> None:
         decisions: list[DecisionMade] = []
         notable: list[Record] = []
+        rules_loaded = False
         for record in records:
             if isinstance(record, DecisionMade):
                 decisions.append(record)
+            rules_loaded = rules_loaded or isinstance(record, RulesLoaded)
             if self._apply_safely(record):
                 notable.append(record)
 
         self.events.write_rows(decisions[-self.max_events :], arrived=len(decisions))
-        self.actions.write_rows(self._newest_rows(notable, activity_rows))
+        rows_of = partial(activity_rows, names=self.events.names)
+        self.actions.write_rows(self._newest_rows(notable, rows_of))
+        if rules_loaded:
+            self.refresh_switches()
         self._show_rules()
         self.batches_applied += 1
 
@@ -205,13 +245,58 @@ class ResponderApp(App[int]):
             self._rules_version_shown = state.rules_version
             kept_rules = len(state.rule_names) if state.rules_loaded else None
             self.rules_banner.show_failure(state.rules_failure, kept_rules)
-            self.rules_table.show_rules(state.rule_stats)
+            self.rules_table.show_rules(state.rule_stats, state.switches)
             state.take_changed_rules()
+            self._show_rule_line()
             return
 
-        changed = state.take_changed_rules()
-        if changed:
-            self.rules_table.update_counts(state.rule_stats, changed)
+        # A DataTable repaints every visible cell on any change, so the counts are shown
+        # at a readable pace rather than with every batch. Changed names wait in the state.
+        now = time.monotonic()
+        if not state.changed_rules or now - self._counts_shown_at < COUNTS_INTERVAL:
+            return
+        self._counts_shown_at = now
+        self.rules_table.update_counts(state.rule_stats, state.take_changed_rules())
+        self._show_rule_line()
+
+    def _show_rule_line(self) -> None:
+        name = self.rules_table.selected_rule
+        stats = self.state.rule_stats.get(name) if name is not None else None
+        switches = self.state.switches.get(name) if name is not None else None
+        line = describe_rule(name, stats, switches)
+        duplicates = self.state.counters.duplicates
+        if duplicates:
+            line += f"  (duplicate events dropped: {duplicates:,})"
+        self.rule_line.text = Text(line)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_rule_line()
+
+    def refresh_switches(self) -> None:
+        """Read every rule's switches from the responder and show them when they changed."""
+        try:
+            switches = self._controls.rule_switches()
+        except Exception as error:
+            logger.exception("Reading the rules' switches failed")
+            self.note(f"reading the rules' switches failed: {error!r}", style="red")
+            return
+        if self.state.set_switches(switches):
+            self.rules_table.update_switches(self.state.switches)
+            self._show_rule_line()
+            self._show_status(self.clock.wall())
+
+    def _poll_names(self) -> None:
+        if self._names_failed:
+            return
+        try:
+            channels, users = self._controls.names()
+        except Exception as error:
+            # Without names the stream shows ids, so one report is enough.
+            self._names_failed = True
+            logger.exception("Reading channel and user names failed; the stream shows ids")
+            self.note(f"reading channel and user names failed, ids are shown: {error!r}", style="yellow")
+            return
+        self.events.show_names(channels, users)
 
     async def action_quit(self) -> None:
         """Stop the responder on its own thread, then leave. A second quit leaves at once."""
@@ -221,7 +306,8 @@ class ResponderApp(App[int]):
             return
 
         self.stopping = True
-        self._note("stopping the responder")
+        self.stop_watching()
+        self.note("stopping the responder")
         # A daemon thread rather than a Textual worker, because thread workers run in
         # asyncio's default executor, which is joined when the event loop closes. A stop
         # that hangs would then keep the app from leaving even after a second quit.
@@ -243,43 +329,11 @@ class ResponderApp(App[int]):
 
     def on_responder_app_stop_finished(self, message: StopFinished) -> None:
         if message.failure:
-            self._note(f"stopping the responder failed: {message.failure}", style="red")
+            self.note(f"stopping the responder failed: {message.failure}", style="red")
         return_code = 1 if message.failure else 0
         self.exit(return_code, return_code=return_code)
 
-    def action_toggle_pause(self) -> None:
-        """Pause the event stream, or resume it with the newest rows."""
-        if self.events.paused:
-            self.events.resume()
-        else:
-            self.events.pause()
-        self.follow_indicator.show_state_of(self.events)
+    def note(self, message: str, style: str = "dim") -> None:
+        """Add a line with the current time to the actions pane."""
+        self.actions.write_rows([self.stamp(message, style)])
 
-    def action_follow(self) -> None:
-        """Scroll the event stream and the actions pane to their newest rows."""
-        self.events.follow()
-        self.actions.follow()
-        self.follow_indicator.show_state_of(self.events)
-
-    def action_reload_rules(self) -> None:
-        """Ask the responder to reload its rules. The outcome arrives as a ``RulesLoaded`` record."""
-        self._note("reload of the rules requested")
-        self.run_worker(
-            self._controls.reload_rules,
-            name="reload rules",
-            group="controls",
-            description="Reloading the rules",
-            thread=True,
-            exit_on_error=False,
-        )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state == WorkerState.ERROR:
-            error = worker.error
-            reason = str(error) or type(error).__name__
-            logger.error("%s failed: %s", worker.description, reason, exc_info=error)
-            self._note(f"{worker.description} failed: {reason}", style="red")
-
-    def _note(self, message: str, style: str = "dim") -> None:
-        self.actions.write_rows([Text(f"{clock(time.time())} · {message}", style=style, no_wrap=True)])

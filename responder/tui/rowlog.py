@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Generic, Sequence, TypeVar
+from typing import Callable, ClassVar, Generic, Sequence, TypeVar
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 RowT = TypeVar("RowT")
+
+CURSOR_STYLE = Style(reverse=True)
 
 
 class RowLog(ScrollView, Generic[RowT], can_focus=True):
@@ -25,6 +31,9 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
     back (the newest ``max_rows`` of them) and counted, so the rows in view never move.
     They are appended when the view returns to the end, or on :meth:`follow`/:meth:`resume`.
     Evictions of the oldest rows happen in one step per batch, never one row at a time.
+
+    A filter (:meth:`set_filter`) hides the rows it rejects, the ones already kept
+    included. The cursor marks one row; Enter or a click on a row posts :class:`Selected`.
     """
 
     DEFAULT_CSS = """
@@ -33,6 +42,21 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         overflow-y: scroll;
     }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Previous row", show=False, id="rows.cursor_up", tooltip="Mark the row above."),
+        Binding("down", "cursor_down", "Next row", show=False, id="rows.cursor_down", tooltip="Mark the row below."),
+        Binding("enter", "select_cursor", "Open", id="rows.select", tooltip="Show the details of the marked row."),
+    ]
+
+    class Selected(Message):
+        """Posted when the user opens a row with Enter or a click."""
+
+        def __init__(self, log: RowLog[object], row: object) -> None:
+            super().__init__()
+            self.log = log
+            self.row = row
+            """The opened row, of the log's row type."""
 
     def __init__(
         self,
@@ -57,16 +81,28 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         """Rows that arrived while held back, including any dropped to respect the cap."""
         self.batches_written = 0
         """Batches appended to the view (each is one update, whatever its size)."""
-        self._rows: deque[RowT] = deque(maxlen=max_rows)
+        self.rows_appended = 0
+        """Rows released into the view since the start, filtered-out ones included."""
+        self.cursor_row: RowT | None = None
+        """The marked row, or None. It stays on its row as rows come and go."""
+        self._kept: deque[RowT] = deque(maxlen=max_rows)
+        self._rows = self._kept
+        """The rows in view: the kept rows themselves while no filter is set."""
+        self._row_filter: Callable[[RowT], bool] | None = None
         self._held: deque[RowT] = deque(maxlen=max_rows)
         self._first_number = 0
         self._width = 0
-        self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
 
     @property
     def row_count(self) -> int:
-        """The number of rows in the view (held-back rows not included)."""
+        """The number of rows in the view (held-back and filtered-out rows not included)."""
         return len(self._rows)
+
+    @property
+    def kept_count(self) -> int:
+        """The number of rows kept, whether the filter shows them or not."""
+        return len(self._kept)
 
     def format_row(self, row: RowT) -> Text:
         """Turn ``row`` into one line of text; subclasses must implement it."""
@@ -101,6 +137,24 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         if self._can_show_new_rows():
             self._append_held()
 
+    def set_filter(self, row_filter: Callable[[RowT], bool] | None) -> None:
+        """Show only the kept rows for which ``row_filter`` is true, or every row for None."""
+        self._row_filter = row_filter
+        if row_filter is None:
+            self._rows = self._kept
+        else:
+            self._rows = deque((row for row in self._kept if row_filter(row)), maxlen=self.max_rows)
+        self.redraw()
+        if self.following:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def redraw(self) -> None:
+        """Format every row in view again, because something that they show has changed."""
+        self._strips.clear()
+        self._first_number = 0
+        self._update_size()
+        self.refresh()
+
     def follow(self) -> None:
         """Scroll to the end and show held-back rows (unless paused) from now on."""
         self.following = True
@@ -119,13 +173,60 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
 
     def clear(self) -> None:
         """Remove every row, shown or held back."""
-        self._first_number += len(self._rows)
+        self._kept.clear()
         self._rows.clear()
         self._held.clear()
         self.held_count = 0
+        self.cursor_row = None
         self._width = 0
-        self.virtual_size = Size(0, 0)
+        self.redraw()
+
+    def cursor_index(self) -> int | None:
+        """Return the position of the marked row in the view, or None."""
+        if self.cursor_row is None:
+            return None
+        for index in range(len(self._rows) - 1, -1, -1):
+            if self._rows[index] is self.cursor_row:
+                return index
+        return None
+
+    def move_cursor(self, index: int) -> None:
+        """Mark the row at ``index`` in the view (clamped) and scroll it into view."""
+        if not self._rows:
+            return
+        index = max(0, min(index, len(self._rows) - 1))
+        self.cursor_row = self._rows[index]
+        self._strips.clear()
         self.refresh()
+        self.scroll_to_region(Region(0, index, 1, 1), animate=False, immediate=True, x_axis=False)
+
+    def action_cursor_up(self) -> None:
+        index = self.cursor_index()
+        self.move_cursor(self._last_visible_index() if index is None else index - 1)
+
+    def action_cursor_down(self) -> None:
+        index = self.cursor_index()
+        self.move_cursor(self._last_visible_index() if index is None else index + 1)
+
+    def action_select_cursor(self) -> None:
+        if self.cursor_index() is None:
+            return
+        assert self.cursor_row is not None
+        self.post_message(self.Selected(self, self.cursor_row))  # type: ignore[arg-type]
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = round(self.scroll_y) + offset.y
+        if index >= len(self._rows):
+            return
+        self.move_cursor(index)
+        self.action_select_cursor()
+
+    def _last_visible_index(self) -> int:
+        top = round(self.scroll_y)
+        return min(len(self._rows), top + self.scrollable_content_region.height) - 1
 
     def _can_show_new_rows(self) -> bool:
         if self.paused or not self.following:
@@ -142,19 +243,30 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         self._held.clear()
         self.held_count = 0
 
-        dropped = max(0, len(self._rows) + len(rows) - self.max_rows)
-        self._rows.extend(rows)
-        self._first_number += dropped
-        if self.row_width is not None:
-            self._width = self.row_width
-        else:
-            widest = max(self.format_row(row).cell_len for row in rows)
-            self._width = max(self._width, widest)
-        self.virtual_size = Size(self._width, len(self._rows))
+        shown_before = len(self._rows)
+        self.rows_appended += len(rows)
+        self._kept.extend(rows)
+        if self._row_filter is not None:
+            row_filter = self._row_filter
+            rows = [row for row in rows if row_filter(row)]
+            self._rows.extend(rows)
+        if not rows:
+            return
+
+        self._first_number += max(0, shown_before + len(rows) - self.max_rows)
+        self._update_size(rows)
         self.batches_written += 1
 
         self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
+
+    def _update_size(self, new_rows: Sequence[RowT] = ()) -> None:
+        if self.row_width is not None:
+            self._width = self.row_width
+        elif new_rows:
+            widest = max(self.format_row(row).cell_len for row in new_rows)
+            self._width = max(self._width, widest)
+        self.virtual_size = Size(self._width, len(self._rows))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -192,14 +304,18 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         if index >= len(self._rows):
             return Strip.blank(width, self.rich_style)
 
-        key = (self._first_number + index, scroll_x, width)
+        row = self._rows[index]
+        marked = row is self.cursor_row
+        key = (self._first_number + index, scroll_x, width, marked)
         cached = self._strips.get(key)
         if cached is not None:
             return cached
 
-        text = self.format_row(self._rows[index])
+        text = self.format_row(row)
         strip = Strip(text.render(self.app.console), text.cell_len)
         strip = strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
         strip = strip.apply_style(self.rich_style)
+        if marked:
+            strip = strip.apply_style(CURSOR_STYLE)
         self._strips[key] = strip
         return strip

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
 
+from responder.decisions import PlannedAction, RuleResult
+from responder.record_buffer import RuleSwitches
 from responder.records import (
     ActionResult,
     ConnectionState,
@@ -31,6 +35,38 @@ class Counters:
     skipped_actions: int = 0
     skipped_frames: int = 0
     slack_errors: int = 0
+    duplicates: int = 0
+    """Events dropped because the same channel and ts arrived before, within the dedupe window."""
+
+
+GUARD_REASONS = ("reply_limit", "already answered", "cooldown")
+"""Starts of the reasons with which a guard holds back a rule or an action that would fire."""
+
+MAX_PENDING = 10_000
+"""Planned actions tracked until their result at most; the oldest beyond are forgotten."""
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The time sources of the screen, replaceable so that tests can freeze them."""
+
+    wall: Callable[[], float] = time.time
+    """Seconds since the epoch, for the connection countdown and the rows' times."""
+    monotonic: Callable[[], float] = time.monotonic
+    """Seconds for the uptime and the event rate."""
+
+
+def guard_of(reason: str) -> str | None:
+    """Return the guard that ``reason`` names (``reply_limit``, ``already answered``), or None."""
+    for guard in GUARD_REASONS:
+        if reason.startswith(guard):
+            return guard
+    return None
+
+
+def base_key(action: PlannedAction) -> str:
+    """Return the key of ``action`` without its piece number, so every piece of a split text shares it."""
+    return f"{action.rule}|{action.channel}|{action.event_ts}|{action.number}"
 
 
 @dataclass(slots=True)
@@ -41,6 +77,25 @@ class RuleStats:
     sent: int = 0
     failed: int = 0
     skipped: int = 0
+    """Actions that could not be built (a missing field or target), guards not included."""
+    suppressed: dict[str, int] = field(default_factory=dict)
+    """Times a guard held the rule or one of its actions back, by guard (``reply_limit``)."""
+    last_fired: float | None = None
+    """When the rule last fired, as ``time.time()``."""
+
+    @property
+    def suppressed_total(self) -> int:
+        """Times any guard held the rule or one of its actions back."""
+        return sum(self.suppressed.values())
+
+    @property
+    def errors(self) -> int:
+        """Actions that failed at Slack or could not be built."""
+        return self.failed + self.skipped
+
+    def count_guard(self, guard: str) -> None:
+        """Count one hold-back by ``guard``."""
+        self.suppressed[guard] = self.suppressed.get(guard, 0) + 1
 
 
 class EventRate:
@@ -91,6 +146,10 @@ class MonitorState:
         self.rule_stats: dict[str, RuleStats] = {}
         self.changed_rules: set[str] = set()
         """Rules whose totals changed since the views last took this set."""
+        self.switches: dict[str, RuleSwitches] = {}
+        """Each rule's switches as the responder last reported them."""
+        self.pending: OrderedDict[str, PlannedAction] = OrderedDict()
+        """Planned actions without a result yet (queued, in flight or retrying), oldest first."""
 
     def apply(self, record: Record) -> bool:
         """Update the state from ``record`` and return True when it belongs in the actions pane."""
@@ -118,26 +177,56 @@ class MonitorState:
         self.changed_rules = set()
         return changed
 
+    def set_switches(self, switches: Mapping[str, RuleSwitches]) -> bool:
+        """Store the rules' switches and return True when they differ from the stored ones."""
+        if dict(switches) == self.switches:
+            return False
+        self.switches = dict(switches)
+        return True
+
     def _apply_decision(self, record: DecisionMade) -> bool:
         decision = record.decision
         self.counters.events += 1
+        if decision.ignored is not None and decision.ignored.startswith("duplicate"):
+            self.counters.duplicates += 1
 
         for result in decision.results:
-            if not result.fired and not result.skipped:
+            if result.fired:
+                self._apply_fired(result, record.at)
                 continue
 
-            stats = self._stats_for(result.rule)
-            if result.fired:
-                self.counters.fired += 1
-                if stats is not None:
-                    stats.fired += 1
-            self.counters.skipped_actions += len(result.skipped)
-            if stats is not None:
-                stats.skipped += len(result.skipped)
+            guard = guard_of(result.reason)
+            stats = self._stats_for(result.rule) if guard is not None else None
+            if guard is not None and stats is not None:
+                stats.count_guard(guard)
 
         return bool(decision.skipped)
 
+    def _apply_fired(self, result: RuleResult, at: float) -> None:
+        self.counters.fired += 1
+        self.counters.skipped_actions += len(result.skipped)
+        for action in result.actions:
+            self._track_pending(action)
+
+        stats = self._stats_for(result.rule)
+        if stats is None:
+            return
+        stats.fired += 1
+        stats.last_fired = at
+        for skip in result.skipped:
+            guard = guard_of(skip.reason)
+            if guard is None:
+                stats.skipped += 1
+            else:
+                stats.count_guard(guard)
+
+    def _track_pending(self, action: PlannedAction) -> None:
+        self.pending[base_key(action)] = action
+        while len(self.pending) > MAX_PENDING:
+            self.pending.popitem(last=False)
+
     def _apply_action_result(self, record: ActionResult) -> None:
+        self.pending.pop(base_key(record.action), None)
         stats = self._stats_for(record.action.rule)
         if record.status == "sent":
             self.counters.sent += 1
@@ -178,6 +267,7 @@ class MonitorState:
         self.rule_stats = {
             name: self.rule_stats.get(name, RuleStats()) for name in record.rule_names
         }
+        self.switches = {name: value for name, value in self.switches.items() if name in self.rule_stats}
         self.changed_rules = set()
 
     def _stats_for(self, name: str) -> RuleStats | None:

@@ -7,7 +7,16 @@ import threading
 from textual.binding import Binding
 
 from responder.tui.app import ResponderApp
-from tests.tui.tui_helpers import SIZE, RecordingControls, make_app, planned, result, run, wait_for
+from responder.tui.bindings import binding_groups
+from tests.tui.tui_helpers import (
+    SIZE,
+    RecordingControls,
+    make_app,
+    planned,
+    result,
+    run,
+    wait_for,
+)
 
 
 def test_quit_key_stops_then_exits_with_zero() -> None:
@@ -51,13 +60,18 @@ def test_reload_key_asks_controls_to_reload() -> None:
 
 
 def test_every_binding_has_id_and_description() -> None:
-    bindings = [binding for binding in ResponderApp.BINDINGS if isinstance(binding, Binding)]
+    bindings = [binding for _title, group in binding_groups() for binding in group]
+    declared = [binding for binding in ResponderApp.BINDINGS if isinstance(binding, Binding)]
 
-    assert {binding.key for binding in bindings} == {"q", "p", "r", "end"}
+    assert {"q", "p", "r", "end", "slash", "escape", "t", "e", "d", "D", "o", "question_mark"} <= {
+        binding.key for binding in declared
+    }
+    assert all(binding in bindings for binding in declared)
     for binding in bindings:
         assert binding.id, binding.key
         assert binding.description, binding.key
         assert binding.tooltip, binding.key
+    assert len({binding.id for binding in bindings}) == len(bindings)
 
 
 def test_ctrl_q_also_stops_the_responder() -> None:
