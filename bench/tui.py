@@ -39,13 +39,12 @@ from typing import Any, Sequence
 from textual import events
 
 from responder.commands.demo import DEMO_TOKEN
-from responder.emulator import Emulator, Workspace
+from responder.emulator import Emulator
 from responder.record_buffer import RecordBuffer
 from responder.records import DecisionMade, Record
 from responder.rules.loader import load_rules
 from responder.runtime import RunConfig, Runtime
 from responder.tui.app import ResponderApp
-from scripts.screenshots import DemoControls
 
 SIZE = (140, 40)
 KEY_INTERVAL = 0.25
@@ -290,7 +289,7 @@ def run_rate(rate: int, seconds: float, folder: Path) -> RunResult:
         runtime = Runtime(config, buffer, load_rules(rules_path))
         app = TimedApp(
             buffer,
-            DemoControls(runtime, Workspace()),
+            runtime,
             rules_path=str(rules_path),
             keymap_file=folder / "keys.toml",
             watch_rules=False,
@@ -325,6 +324,9 @@ def report(results: list[RunResult]) -> str:
         every = [value for values in result.latencies.values() for value in values] or [float("nan")]
         pause = result.latencies.get("pause") or [float("nan")]
         table = result.latencies.get("rules table") or [float("nan")]
+        # A run shorter than MEMORY_EARLY_AT has no early reading.
+        early = f"{result.rss_early / mib:.1f} MiB" if result.rss_early else "n/a"
+        growth = f"{(result.rss_end - result.rss_early) / mib:+.1f} MiB" if result.rss_early else "n/a"
         lines.append(
             f"| {result.rate:,} | {result.seconds:g} | {statistics.median(every) * 1000:.1f} ms"
             f" | {percentile(every, 0.99) * 1000:.1f} ms | {percentile(pause, 0.99) * 1000:.1f} ms"
@@ -332,8 +334,7 @@ def report(results: list[RunResult]) -> str:
             f" | {result.counted / (result.seconds + result.drain_seconds):,.0f}"
             f" | {result.sent - result.counted} | {result.drain_seconds:.1f} s"
             f" | {len(result.gc_pauses)}, {max(result.gc_pauses, default=0.0) * 1000:.0f} ms"
-            f" | {result.rss_early / mib:.1f} MiB | {result.rss_end / mib:.1f} MiB"
-            f" | {(result.rss_end - result.rss_early) / mib:+.1f} MiB |"
+            f" | {early} | {result.rss_end / mib:.1f} MiB | {growth} |"
         )
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 # Run as a file (python scripts/screenshots.py), the script has only its own folder on
 # the import path, so the repository root is added.
@@ -32,10 +32,9 @@ if not __package__:
 from textual.pilot import Pilot  # noqa: E402
 
 from responder.commands.demo import DEMO_TOKEN, default_rules, default_scenario
-from responder.decisions import Decision
-from responder.emulator import Emulator, Scenario, Workspace, load_scenario
+from responder.emulator import Emulator, Scenario, load_scenario
 from responder.emulator.steps import Wait
-from responder.record_buffer import RecordBuffer, RuleSwitches
+from responder.record_buffer import RecordBuffer
 from responder.records import DecisionMade
 from responder.rules.loader import load_rules
 from responder.runtime import RunConfig, Runtime
@@ -53,91 +52,6 @@ regex = '(unclosed'
 reply = "{nobody}"
 '''
 """Appended to the rules copy for the reload-error screenshot: three errors in one rule."""
-
-
-class DemoControls:
-    """The runtime as the screen's ``Controls``, with stand-ins for what it does not offer yet.
-
-    Every Controls method that the runtime has is called on the runtime. The stand-ins
-    read names from the emulator's workspace, take the switches from the rules file,
-    explain nothing, and post tried messages into the emulator as the user.
-    """
-
-    # NOTE: the stand-ins exist until Runtime implements every Controls method.
-
-    def __init__(
-        self,
-        runtime: Runtime,
-        workspace: Workspace,
-        post_as_user: Callable[[str, str, str], object] | None = None,
-    ) -> None:
-        self._runtime = runtime
-        self._post_as_user = post_as_user
-        self._channels = {channel.id: channel.name for channel in workspace.channels if channel.name}
-        self._users = {user.id: user.name for user in workspace.users}
-        self._users[workspace.bot_user_id] = workspace.bot_user_name
-
-    def reload_rules(self) -> None:
-        self._runtime.reload_rules()
-
-    def stop(self) -> None:
-        self._runtime.stop()
-
-    def names(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
-        own = getattr(type(self._runtime), "names", None)
-        if own is not None:
-            return own(self._runtime)  # type: ignore[no-any-return]
-        return self._channels, self._users
-
-    def rule_switches(self) -> Mapping[str, RuleSwitches]:
-        own = getattr(type(self._runtime), "rule_switches", None)
-        if own is not None:
-            return own(self._runtime)  # type: ignore[no-any-return]
-        rules = self._runtime.rules
-        return {
-            rule.name: RuleSwitches(rule.enabled, rule.dry_run or rules.settings.dry_run)
-            for rule in rules.rules
-        }
-
-    def set_rule_enabled(self, name: str, enabled: bool) -> None:
-        self._runtime_method("set_rule_enabled")(name, enabled)
-
-    def set_rule_dry_run(self, name: str, dry_run: bool) -> None:
-        self._runtime_method("set_rule_dry_run")(name, dry_run)
-
-    def set_dry_run(self, dry_run: bool) -> None:
-        self._runtime_method("set_dry_run")(dry_run)
-
-    def explain(self, decision: Decision) -> str | None:
-        own = getattr(type(self._runtime), "explain", None)
-        return own(self._runtime, decision) if own is not None else None
-
-    def try_message(self, text: str, channel: str | None, user: str | None) -> str | None:
-        own = getattr(type(self._runtime), "try_message", None)
-        if own is not None:
-            return own(self._runtime, text, channel, user)  # type: ignore[no-any-return]
-        if self._post_as_user is None:
-            raise ValueError("trying a message is not available in this version of the runtime")
-        channel_id = _find(channel or "general", self._channels, "#")
-        user_id = _find(user or "alice", self._users, "@")
-        self._post_as_user(user_id, channel_id, text)
-        return None
-
-    def _runtime_method(self, name: str) -> Callable[..., None]:
-        method = getattr(self._runtime, name, None)
-        if method is None:
-            raise ValueError(f"{name} is not available in this version of the runtime")
-        return method  # type: ignore[no-any-return]
-
-
-def _find(wanted: str, names: Mapping[str, str], mark: str) -> str:
-    bare = wanted.lstrip(mark)
-    if bare in names:
-        return bare
-    for item_id, name in names.items():
-        if name == bare:
-            return item_id
-    raise ValueError(f"{wanted} not found")
 
 
 def quicker(scenario: Scenario, pace: float) -> Scenario:
@@ -237,10 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             buffer = RecordBuffer()
             config = RunConfig(rules_path=rules_path, token=DEMO_TOKEN, slack_url=emulator.base_url, min_post_interval=0.2)
             runtime = Runtime(config, buffer, load_rules(rules_path))
-            controls = DemoControls(runtime, emulator.workspace, emulator.post_as_user)
             app = ResponderApp(
                 buffer,
-                controls,
+                runtime,
                 rules_path=str(rules_path),
                 keymap_file=Path(folder) / "keys.toml",
                 watch_rules=False,

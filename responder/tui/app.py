@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 DRAIN_LIMIT = 10_000
 """Records applied per refresh at most, so a burst cannot stall key handling."""
 
-COUNTS_INTERVAL = 0.5
+COUNTS_INTERVAL = 1.0
 """Seconds between two updates of the rules table's counts at most."""
 
 RecordT = TypeVar("RecordT", bound=Record)

@@ -18,6 +18,8 @@ from textual.strip import Strip
 RowT = TypeVar("RowT")
 
 CURSOR_STYLE = Style(reverse=True)
+STRIP_CACHE_SIZE = 256
+"""Rendered rows kept for repaints: a few screens' worth. Each costs about 2 KB at 140 columns."""
 
 
 class RowLog(ScrollView, Generic[RowT], can_focus=True):
@@ -92,7 +94,7 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         self._held: deque[RowT] = deque(maxlen=max_rows)
         self._first_number = 0
         self._width = 0
-        self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(STRIP_CACHE_SIZE)
 
     @property
     def row_count(self) -> int:
