@@ -1,4 +1,4 @@
-"""What the screen may ask of a running responder: names, rule switches, explain, try."""
+"""Controls that the screen uses on a running responder: names, rule switches, explain, try."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ class RuntimeControls:
         return self.directory.channel_names, self.directory.user_names
 
     def rule_switches(self) -> Mapping[str, RuleSwitches]:
-        """The enabled and dry-run switches in force for every rule, in file order."""
+        """Return the enabled and dry-run switches in force for every rule, in file order."""
         with self._lock:
             engine, rules = self.engine, self.rules
             if rules is None:
@@ -164,7 +164,7 @@ class RuntimeControls:
 
 
 def build_engine(rules: RuleSet, identity: Identity, directory: Directory) -> Engine:
-    """An engine for ``rules`` that knows the workspace's names and kinds."""
+    """Build an engine for ``rules`` with the workspace's names and kinds."""
     return Engine(
         rules,
         identity,
@@ -177,7 +177,7 @@ def build_engine(rules: RuleSet, identity: Identity, directory: Directory) -> En
 
 
 def describe(decision: Decision) -> str:
-    """One line: what happened to the event when it arrived."""
+    """Return one line that says what happened to the event when it arrived."""
     if decision.ignored:
         return f"ignored ({decision.ignored})"
     if decision.fired:

@@ -26,7 +26,7 @@ class Directory:
     for names in rules. ``channel_names`` and ``user_names`` map ids to names (without
     ``#`` or ``@``), for templates and the screen. ``channel_types`` maps a
     conversation id to ``channel``, ``group``, ``im`` or ``mpim``. ``bot_user_ids``
-    holds the users that are bots or apps.
+    contains the users that are bots or apps.
     """
 
     channel_ids: dict[str, str] = field(default_factory=dict)
@@ -38,7 +38,7 @@ class Directory:
 
 
 def conversation_kind(channel: dict[str, Any]) -> str:
-    """The ``channel_types`` kind of a ``conversations.list`` entry."""
+    """Return the ``channel_types`` kind of a ``conversations.list`` entry."""
     if channel.get("is_im"):
         return "im"
     if channel.get("is_mpim"):
