@@ -19,7 +19,7 @@ EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for every subcommand."""
+    """Build the argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
         prog="responder",
         description="A declarative, rule-based Slack auto-responder with a terminal UI.",
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"responder {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="connect to Slack and answer messages by the rules")
+    run = commands.add_parser("run", help="connect to Slack and respond to messages by the rules")
     run.add_argument("rules", type=Path, help="the rules file (TOML)")
     add_run_options(run)
     run.add_argument(

@@ -33,7 +33,7 @@ def format_time(at: float) -> str:
 
 
 def format_connection(record: ConnectionState) -> str:
-    """One line for a change of the connection."""
+    """Format a change of the connection as one line."""
     if record.phase == "connected":
         rtt = f", ping {record.ping_rtt * 1000:.0f} ms" if record.ping_rtt is not None else ""
         return f"connected to {record.team or '?'} as {record.bot or '?'} over {record.transport}{rtt}"
@@ -64,7 +64,7 @@ def format_decision(decision: Decision) -> list[str]:
 
 
 def format_action(record: ActionResult) -> str:
-    """One line for the outcome of an action."""
+    """Format the outcome of an action as one line."""
     action = record.action
     where = f"channel={action.channel}"
     if action.thread_ts:
@@ -77,7 +77,7 @@ def format_action(record: ActionResult) -> str:
 
 
 def format_record(record: Record) -> list[str]:
-    """Every line that ``record`` produces in headless output."""
+    """Return the lines that ``record`` produces in headless output."""
     if isinstance(record, ConnectionState):
         return [format_connection(record)]
     if isinstance(record, DecisionMade):

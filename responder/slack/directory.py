@@ -20,7 +20,7 @@ CHANNEL_TYPES = "public_channel,private_channel,mpim,im"
 
 @dataclass(frozen=True, slots=True)
 class Directory:
-    """What the workspace calls its conversations and people.
+    """Names and kinds of the workspace's conversations and people.
 
     ``channel_ids`` maps ``#name`` to an id and ``user_ids`` maps ``@name`` to an id,
     for names in rules. ``channel_names`` and ``user_names`` map ids to names (without

@@ -85,8 +85,8 @@ class Outbox:
         """Maximum text length of one post in code points; longer texts are split."""
         self._clock = clock
         # One lock guards the queues. Each channel's worker waits on a condition of its
-        # own, so a submit wakes one thread, not every idle worker; ``_changed`` wakes
-        # only ``close`` when a queue gets shorter.
+        # own, so a submit wakes one thread instead of every idle worker. ``_changed``
+        # wakes only ``close``, when a queue gets shorter.
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._wakeups: dict[str, threading.Condition] = {}

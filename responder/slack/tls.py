@@ -14,12 +14,12 @@ CA_BUNDLE_HINT = "point --ca-bundle (or SSL_CERT_FILE) at the CA file that signe
 
 
 def ca_file(ca_bundle: str | None) -> str | None:
-    """The CA file to trust in addition to nothing else, or None for the system store."""
+    """Return the CA file to trust, or None to use the system store."""
     return ca_bundle or os.environ.get("SSL_CERT_FILE") or None
 
 
 def ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
-    """A verifying client context that trusts ``ca_bundle`` when given."""
+    """Build a verifying client context that trusts ``ca_bundle`` when given."""
     return ssl.create_default_context(cafile=ca_file(ca_bundle))
 
 
