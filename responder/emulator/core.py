@@ -1,4 +1,4 @@
-"""The emulator's shared parts, and how a new message reaches every RTM session.
+"""The emulator's shared parts, and how a new event reaches RTM and Socket Mode sessions.
 
 Methods that change state run on the emulator's event loop; the server's control API
 hands work to the loop with ``call_soon_threadsafe``.
@@ -7,67 +7,43 @@ hands work to the loop with ``call_soon_threadsafe``.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
-import secrets
 import threading
 import time
-from typing import Any, Literal
+from typing import Any
 
 from responder.emulator import shapes
 from responder.emulator.calllog import CallLog
+from responder.emulator.delivery import Dispatcher
 from responder.emulator.faults import FaultTable
 from responder.emulator.sessions import Hub
+from responder.emulator.socket_records import SocketModeSettings
 from responder.emulator.state import WorkspaceState
+from responder.emulator.tickets import Tickets
 from responder.emulator.timestamps import TsClock
 from responder.emulator.workspace import Workspace
-
-TicketStatus = Literal["ok", "used", "expired", "unknown"]
-
-
-class Tickets:
-    """Single-use websocket URL paths handed out by ``rtm.connect``, each valid for ``ttl`` s."""
-
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self._issued: dict[str, float] = {}
-        self._used: set[str] = set()
-        self._stalled: set[str] = set()
-        self.stall_next = 0
-        """How many of the next tickets get a handshake that the emulator never responds to."""
-
-    def issue(self) -> str:
-        """Return a new random ticket."""
-        ticket = secrets.token_urlsafe(12)
-        self._issued[ticket] = time.monotonic()
-        if self.stall_next > 0:
-            self.stall_next -= 1
-            self._stalled.add(ticket)
-        return ticket
-
-    def is_stalled(self, ticket: str) -> bool:
-        """Return whether the emulator never responds to the handshake on ``ticket``."""
-        return ticket in self._stalled
-
-    def redeem(self, ticket: str) -> TicketStatus:
-        """Use a ticket up; only the first use within ``ttl`` seconds returns ``"ok"``."""
-        if ticket in self._used:
-            return "used"
-        issued_at = self._issued.pop(ticket, None)
-        if issued_at is None:
-            return "unknown"
-        self._used.add(ticket)
-        if time.monotonic() - issued_at > self.ttl:
-            return "expired"
-        return "ok"
-
 
 class Core:
     """The workspace, state, sessions, clock, tickets, call log and faults that handlers share."""
 
-    def __init__(self, workspace: Workspace, calls: CallLog, url_ttl: float) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        calls: CallLog,
+        url_ttl: float,
+        socket_mode: SocketModeSettings | None = None,
+    ) -> None:
         self.workspace = workspace
         self.state = WorkspaceState(workspace)
         self.hub = Hub()
+        self.session_numbers = itertools.count(1)
+        """Numbers for new sessions of either kind, counted from 1 in the order of ``hello``."""
+        self.dispatcher = Dispatcher(
+            workspace, self.hub, self.state.channel_by_id, socket_mode or SocketModeSettings()
+        )
+        self.socket_mode_enabled = True
+        """Whether ``apps.connections.open`` hands out URLs; a ``link_disabled`` turns it off."""
         self.clock = TsClock()
         self.tickets = Tickets(url_ttl)
         self.calls = calls
@@ -85,15 +61,21 @@ class Core:
             return list(self._bot_posts)
 
     def publish_event(self, event: dict[str, Any]) -> None:
-        """Send an event to every session exactly as given; remember it if it is a message."""
+        """Send an event to every RTM session exactly as given, and to one Socket Mode session.
+
+        Remember the event if it is a message. Socket Mode gets it in an envelope, and
+        only when Slack delivers that type over the Events API.
+        """
         self.state.remember(event)
         self.hub.broadcast(json.dumps(event, ensure_ascii=False))
+        self.dispatcher.dispatch(event)
 
     def publish_text(self, text: str, message: dict[str, Any] | None) -> None:
         """Send an event already serialised as ``text``; ``message`` is what to remember of it."""
         if message is not None:
             self.state.remember(message)
         self.hub.broadcast(text)
+        self.dispatcher.dispatch_text(text)
 
     def publish_message(self, event: dict[str, Any]) -> None:
         """Send a new message event, and for a thread reply the parent's ``message_replied``."""

@@ -93,6 +93,19 @@ def rtm_connect(core: Core, arguments: Arguments) -> Body:
     }
 
 
+def apps_connections_open(core: Core, arguments: Arguments) -> Body:
+    """``apps.connections.open``: a fresh single-use Socket Mode websocket URL."""
+    if not core.socket_mode_enabled:
+        # NOTE: Slack documents no error for an app whose Socket Mode is off. This code is
+        # the one that Slack's app manifest methods use for that case.
+        return error("socket_mode_not_enabled")
+    ticket = core.tickets.issue("socket_mode")
+    return {
+        "ok": True,
+        "url": f"{core.websocket_base}/link/?ticket={ticket}&app_id={core.workspace.app_id}",
+    }
+
+
 def chat_post_message(core: Core, arguments: Arguments) -> Body:
     """``chat.postMessage``: post as the bot and echo the post to every RTM session."""
     channel = core.state.channel(string_argument(arguments, "channel"))
@@ -210,6 +223,7 @@ METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
     "rtm.connect": rtm_connect,
     "rtm.start": rtm_connect,
+    "apps.connections.open": apps_connections_open,
     "chat.postMessage": chat_post_message,
     "chat.postEphemeral": chat_post_ephemeral,
     "reactions.add": reactions_add,

@@ -13,6 +13,8 @@ from responder.emulator.steps import (
     BlackHoleSessions,
     ClearFaults,
     CloseSessions,
+    DisconnectSocketMode,
+    EnableSocketMode,
     EndSessions,
     Goodbye,
     InjectFault,
@@ -37,8 +39,8 @@ logger = logging.getLogger(__name__)
 class ScenarioPlayer(threading.Thread):
     """Plays the steps in order, ``repeat`` times, until done or the emulator stops.
 
-    With ``start = "hello"`` the first step waits until an RTM session has received
-    ``hello``; with ``"immediately"`` it runs at once.
+    With ``start = "hello"`` the first step waits until a session (RTM or Socket Mode)
+    has received ``hello``; with ``"immediately"`` it runs at once.
     """
 
     def __init__(self, emulator: Emulator, scenario: Scenario) -> None:
@@ -111,6 +113,10 @@ class ScenarioPlayer(threading.Thread):
             emulator.reset_sessions()
         elif isinstance(action, BlackHoleSessions):
             emulator.black_hole_sessions()
+        elif isinstance(action, DisconnectSocketMode):
+            emulator.disconnect_socket_mode(action.reason)
+        elif isinstance(action, EnableSocketMode):
+            emulator.enable_socket_mode()
         elif isinstance(action, StallHandshakes):
             emulator.stall_handshakes(action.count)
         elif isinstance(action, PingSessions):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from responder.emulator.core import Core
+from responder.emulator.reading import read_until_end
 from responder.emulator.sessions import Session
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,6 @@ class RtmEndpoint:
     def __init__(self, core: Core, close_timeout: float) -> None:
         self.core = core
         self.close_timeout = close_timeout
-        self._numbers = itertools.count(1)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Accept a websocket on a ticket from ``rtm.connect`` and serve it until it ends."""
@@ -70,7 +69,7 @@ class RtmEndpoint:
 
         hub = self.core.hub
         session = Session(
-            next(self._numbers),
+            next(self.core.session_numbers),
             ws,
             request.transport,
             hub.discard,
@@ -88,7 +87,7 @@ class RtmEndpoint:
         logger.info("RTM session %d: open", session.number)
 
         try:
-            await self._read_loop(session)
+            await read_until_end(session, hub, self.core.released, self._on_client_frame)
         finally:
             hub.mark_ended(session)
             await session.finish(self.close_timeout + 1.0)
@@ -96,47 +95,6 @@ class RtmEndpoint:
                 "RTM session %d: ended: %s", session.number, session.end_reason or "connection lost"
             )
         return ws
-
-    async def _read_loop(self, session: Session) -> None:
-        while True:
-            message = await session.ws.receive()
-            if session.black_holed:
-                # Hold the connection open, unread, until the emulator stops.
-                await self.core.released.wait()
-                return
-            if message.type == WSMsgType.PING:
-                self.core.hub.record_keepalive(session, "client ping", message.data)
-                try:
-                    await session.ws.pong(message.data)
-                except ConnectionError as error:
-                    session.end_reason = session.end_reason or f"the client left before a pong ({error})"
-                    return
-            elif message.type == WSMsgType.PONG:
-                self.core.hub.record_keepalive(session, "client pong", message.data)
-            elif message.type == WSMsgType.TEXT:
-                self._on_client_frame(session, message.data)
-            elif message.type == WSMsgType.BINARY:
-                logger.warning(
-                    "RTM session %d: binary frame ignored (%d bytes)",
-                    session.number,
-                    len(message.data),
-                )
-            elif message.type == WSMsgType.CLOSE:
-                session.end_reason = (
-                    session.end_reason or f"closed by the client with code {message.data}"
-                )
-                return
-            elif message.type == WSMsgType.ERROR:
-                session.end_reason = (
-                    session.end_reason or f"closed after a bad client frame: {message.data}"
-                )
-                logger.warning("RTM session %d: %s", session.number, session.end_reason)
-                return
-            elif message.type in (WSMsgType.CLOSING, WSMsgType.CLOSED):
-                session.end_reason = (
-                    session.end_reason or "the client disconnected without a close frame"
-                )
-                return
 
     def _on_client_frame(self, session: Session, text: str) -> None:
         try:

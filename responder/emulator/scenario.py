@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from responder.emulator.faults import Fault
+from responder.emulator.socket_records import DISCONNECT_REASONS
 from responder.emulator.steps import (
     TS_REFERENCE,
     Action,
     BlackHoleSessions,
     ClearFaults,
     CloseSessions,
+    DisconnectSocketMode,
+    EnableSocketMode,
     EndSessions,
     Goodbye,
     InjectFault,
@@ -66,6 +69,8 @@ VERB_MODIFIERS: dict[str, tuple[str, ...]] = {
     "message": ("name",),
     "fail": (),
     "clear_faults": (),
+    "disconnect": (),
+    "enable_socket_mode": (),
 }
 """Each verb and the keys that may modify it; ``repeat`` is allowed on every step."""
 
@@ -191,13 +196,16 @@ def parse_action(verb: str, table: dict[str, Any], where: str) -> Action:
     if verb == "close":
         code = require_int(table, "close", where, 1001, 1000, 4999)
         return CloseSessions(code, require_string(table, "reason", where, optional=True) or "")
-    if verb in ("end", "reset", "black_hole", "clear_faults"):
+    if verb == "disconnect":
+        return parse_disconnect(value, where)
+    if verb in ("end", "reset", "black_hole", "clear_faults", "enable_socket_mode"):
         require_true(table, verb, where)
         flags: dict[str, Action] = {
             "end": EndSessions(),
             "reset": ResetSessions(),
             "black_hole": BlackHoleSessions(),
             "clear_faults": ClearFaults(),
+            "enable_socket_mode": EnableSocketMode(),
         }
         return flags[verb]
     if verb == "stall_handshakes":
@@ -213,6 +221,17 @@ def parse_action(verb: str, table: dict[str, Any], where: str) -> Action:
     if verb == "fail":
         return parse_fault(value, where)
     return parse_message(value, where)
+
+
+def parse_disconnect(value: object, where: str) -> DisconnectSocketMode:
+    """Return a ``disconnect = "REASON"`` action."""
+    for reason in DISCONNECT_REASONS:
+        if value == reason:
+            return DisconnectSocketMode(reason)
+    hint = did_you_mean(value, DISCONNECT_REASONS) if isinstance(value, str) else ""
+    raise ScenarioError(
+        f"{where}: 'disconnect' must be one of {', '.join(DISCONNECT_REASONS)}, not {value!r}{hint}"
+    )
 
 
 def parse_fault(value: object, where: str) -> InjectFault:

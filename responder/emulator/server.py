@@ -1,4 +1,4 @@
-"""The emulator's server thread and its thread-safe control API."""
+"""The emulator's server thread and its thread-safe control API (Socket Mode parts in ``socket_controls``)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from responder.emulator.playback import ScenarioPlayer
 from responder.emulator.rtm import RtmEndpoint
 from responder.emulator.session_records import Keepalive, SessionSpan
 from responder.emulator.sessions import ControlAction
+from responder.emulator.socket_controls import SocketModeControls
+from responder.emulator.socket_mode import SocketModeEndpoint
+from responder.emulator.socket_records import SocketModeSettings
 from responder.emulator.steps import Scenario
 from responder.emulator.webapi import make_handler
 from responder.emulator.workspace import Workspace
@@ -40,8 +43,8 @@ def message_summary(event: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-class Emulator:
-    """A local Slack: Web API at ``/api/<method>`` and RTM websockets on one loopback port.
+class Emulator(SocketModeControls):
+    """A local Slack: Web API at ``/api/<method>``, RTM and Socket Mode websockets on one loopback port.
 
     The server runs on its own thread and event loop. Every public method may be called
     from any other thread, but none from the emulator's own loop.
@@ -57,7 +60,10 @@ class Emulator:
         url_ttl: float = 30.0,
         close_timeout: float = 2.0,
         ssl_context: ssl.SSLContext | None = None,
+        socket_mode: SocketModeSettings | None = None,
     ) -> None:
+        if socket_mode is not None:
+            socket_mode.check()
         self.workspace = workspace or Workspace()
         self.host = host
         self.port = port
@@ -66,8 +72,9 @@ class Emulator:
         """With ``ssl_context``, the port of the ``wss://`` websockets (the system picks it)."""
         self._ssl_context = ssl_context
         self._calls = CallLog(calls_path)
-        self._core = Core(self.workspace, self._calls, url_ttl)
+        self._core = Core(self.workspace, self._calls, url_ttl, socket_mode)
         self._rtm = RtmEndpoint(self._core, close_timeout)
+        self._socket = SocketModeEndpoint(self._core, close_timeout)
         self._close_timeout = close_timeout
         self._loop = LoopThread("the Slack emulator")
         self._runner: web.AppRunner | None = None
@@ -129,6 +136,8 @@ class Emulator:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", make_handler(self._core))
         app.router.add_get("/rtm/{ticket}", self._rtm.handle)
+        app.router.add_get("/link/", self._socket.handle)
+        app.router.add_get("/link", self._socket.handle)
 
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -164,17 +173,21 @@ class Emulator:
             await self._runner.cleanup()
 
     def send_event(self, event: dict[str, Any]) -> None:
-        """Send an event, exactly as given, to every open session (after its ``hello``)."""
+        """Send an event, exactly as given, to every open RTM session (after its ``hello``).
+
+        One open Socket Mode session also gets it in an ``events_api`` envelope, unless
+        Slack sends events of that type over RTM only.
+        """
         self._loop.call_soon(
             self._core.publish_text, json.dumps(event, ensure_ascii=False), message_summary(event)
         )
 
     def send_raw(self, text: str) -> None:
-        """Send one text frame with any content, e.g. text that is not JSON."""
-        self._loop.call_soon(self._core.hub.broadcast, text)
+        """Send one text frame with any content, e.g. text that is not JSON, on every open session of either kind."""
+        self._loop.call_soon(self._core.hub.broadcast, text, None)
 
     def goodbye(self, close: bool = False, code: int = 1001) -> None:
-        """Send ``{"type": "goodbye"}``; with ``close``, then close every session with ``code``."""
+        """Send ``{"type": "goodbye"}`` to RTM sessions; with ``close``, then close every session with ``code``."""
         self.send_event({"type": "goodbye"})
         if close:
             self.close_sessions(code)
@@ -201,7 +214,7 @@ class Emulator:
         self._control("black_hole", session=session)
 
     def stall_handshakes(self, count: int = 1) -> None:
-        """Make the websocket URLs of the next ``count`` ``rtm.connect`` calls stall.
+        """Make the websocket URLs of the next ``count`` ``rtm.connect`` or ``apps.connections.open`` calls stall.
 
         The emulator accepts the TCP connection and reads the upgrade request but
         never responds to it. Raises ``ValueError`` for a negative count.
@@ -253,12 +266,13 @@ class Emulator:
         return self._calls.wait_for(count, method, timeout)
 
     def wait_for_sessions(self, count: int = 1, timeout: float = 10.0) -> None:
-        """Block until ``count`` sessions are open and have received ``hello``."""
+        """Block until ``count`` sessions (RTM and Socket Mode together) are open and have received ``hello``."""
         hub = self._core.hub
         if not hub.wait(lambda: hub.open_count >= count, timeout):
             raise TimeoutError(
-                f"timed out after {timeout:g} s waiting for {count} open RTM session(s); "
-                f"{hub.open_count} open, {self.connect_calls} rtm.connect call(s) so far"
+                f"timed out after {timeout:g} s waiting for {count} open session(s) (RTM or Socket Mode); "
+                f"{hub.open_count} open, {self.connect_calls} rtm.connect and "
+                f"{self.socket_connect_calls} apps.connections.open call(s) so far"
             )
 
     def wait_for_new_session(self, after: int, timeout: float | None = None) -> bool:
@@ -277,12 +291,12 @@ class Emulator:
 
     @property
     def open_sessions(self) -> int:
-        """The number of RTM sessions that are open and have received ``hello``."""
+        """The number of sessions (RTM and Socket Mode) that are open and have received ``hello``."""
         return self._core.hub.open_count
 
     @property
     def sessions_started(self) -> int:
-        """The number of RTM sessions that have received ``hello`` since the emulator started."""
+        """The number of sessions (RTM and Socket Mode) that have received ``hello`` since the emulator started."""
         return self._core.hub.hello_count
 
     @property

@@ -1,4 +1,4 @@
-"""What the emulator remembers of its RTM sessions, for tests to check timing."""
+"""Records of the emulator's websocket sessions, for tests to check timing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from typing import Literal
 
 
 KeepaliveKind = Literal["client ping", "client pong", "server ping"]
+
+SessionKind = Literal["rtm", "socket_mode"]
+"""The protocol a websocket session speaks: RTM (``/rtm/…``) or Socket Mode (``/link/``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +31,4 @@ class SessionSpan:
     hello_at: float
     ended_at: float | None = None
     end_reason: str = ""
+    kind: SessionKind = "rtm"

@@ -1,4 +1,4 @@
-"""Open RTM sessions: one ordered outgoing queue per websocket, and the hub that fans out.
+"""Open websocket sessions (RTM and Socket Mode): one ordered outgoing queue each, and the hub.
 
 Everything here runs on the emulator's event loop, except the counters that other
 threads read through :class:`Hub`'s thread-safe properties and waits.
@@ -18,7 +18,7 @@ from typing import Literal
 
 from aiohttp import web
 
-from responder.emulator.session_records import Keepalive, KeepaliveKind, SessionSpan
+from responder.emulator.session_records import Keepalive, KeepaliveKind, SessionKind, SessionSpan
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,12 @@ class Session:
         transport: asyncio.Transport | None,
         on_end: Callable[[Session], None],
         on_ping: Callable[[Session, bytes], None] = lambda session, payload: None,
+        kind: SessionKind = "rtm",
     ) -> None:
         self.number = number
+        self.kind: SessionKind = kind
+        self.label = f"{'RTM' if kind == 'rtm' else 'Socket Mode'} session {number}"
+        """The session's name in log lines, such as ``RTM session 3``."""
         self.ws = ws
         self._transport = transport
         self._on_end = on_end
@@ -75,7 +79,7 @@ class Session:
     def start(self) -> None:
         """Start the task that writes queued frames to the socket."""
         self._writer = asyncio.create_task(
-            self._write_loop(), name=f"rtm-session-{self.number}-writer"
+            self._write_loop(), name=f"{self.kind}-session-{self.number}-writer"
         )
 
     def send(self, text: str) -> None:
@@ -135,9 +139,7 @@ class Session:
                 else:
                     await self.ws.send_str(item)
             except ConnectionError as error:
-                logger.info(
-                    "RTM session %d: send failed, the client is gone (%s)", self.number, error
-                )
+                logger.info("%s: send failed, the client is gone (%s)", self.label, error)
                 self.stop_accepting()
                 self._release_pending()
                 return
@@ -147,20 +149,18 @@ class Session:
         try:
             if control.action == "close":
                 self.end_reason = f"closed by the emulator with code {control.code}"
-                logger.info("RTM session %d: closing with code %d", self.number, control.code)
+                logger.info("%s: closing with code %d", self.label, control.code)
                 await self.ws.close(code=control.code, message=control.message.encode("utf-8"))
             elif control.action == "black_hole":
                 self.black_hole()
             elif control.action == "end":
                 self.end_reason = "TCP connection ended by the emulator without a close frame"
-                logger.info(
-                    "RTM session %d: closing the TCP connection without a close frame", self.number
-                )
+                logger.info("%s: closing the TCP connection without a close frame", self.label)
                 if self._transport is not None:
                     self._transport.close()
             else:
                 self.end_reason = "TCP connection reset by the emulator"
-                logger.info("RTM session %d: resetting the TCP connection", self.number)
+                logger.info("%s: resetting the TCP connection", self.label)
                 self._reset()
         finally:
             if not control.done.done():
@@ -177,7 +177,7 @@ class Session:
         self.end_reason = "black-holed by the emulator"
         self.stop_accepting()
         self._on_end(self)
-        logger.info("RTM session %d: black-holed (no reads, no pongs, no frames)", self.number)
+        logger.info("%s: black-holed (no reads, no pongs, no frames)", self.label)
         if self._transport is not None:
             self._transport.pause_reading()
 
@@ -213,7 +213,7 @@ class Hub:
         with self._changed:
             self._sessions[session.number] = session
             self._hello_count += 1
-            self._spans[session.number] = SessionSpan(session.number, time.time())
+            self._spans[session.number] = SessionSpan(session.number, time.time(), kind=session.kind)
             self._changed.notify_all()
 
     def mark_ended(self, session: Session) -> None:
@@ -222,7 +222,9 @@ class Hub:
             span = self._spans.get(session.number)
             if span is not None and span.ended_at is None:
                 reason = session.end_reason or "connection lost"
-                self._spans[session.number] = SessionSpan(span.session, span.hello_at, time.time(), reason)
+                self._spans[session.number] = SessionSpan(
+                    span.session, span.hello_at, time.time(), reason, span.kind
+                )
             if session.black_holed and session not in self._held:
                 self._held.append(session)
             self._changed.notify_all()
@@ -265,12 +267,29 @@ class Hub:
         if session.black_holed:
             self.mark_ended(session)
 
-    def broadcast(self, text: str) -> None:
-        """Queue one text frame on every open session."""
-        with self._changed:
-            sessions = list(self._sessions.values())
-        for session in sessions:
+    def broadcast(self, text: str, kind: SessionKind | None = "rtm") -> None:
+        """Queue one text frame on every open session of ``kind`` (RTM by default; ``None``: all)."""
+        for session in self.open_sessions(kind):
             session.send(text)
+
+    def open_sessions(self, kind: SessionKind | None = None) -> list[Session]:
+        """Return the open sessions of ``kind`` (``None``: of every kind) in the order of ``hello``."""
+        with self._changed:
+            return [
+                self._sessions[number]
+                for number in sorted(self._sessions)
+                if kind in (None, self._sessions[number].kind)
+            ]
+
+    def count_open(self, kind: SessionKind) -> int:
+        """Return the number of open sessions of ``kind``."""
+        with self._changed:
+            return sum(1 for session in self._sessions.values() if session.kind == kind)
+
+    def hello_count_of(self, kind: SessionKind) -> int:
+        """Return the number of sessions of ``kind`` that received ``hello`` since the start."""
+        with self._changed:
+            return sum(1 for span in self._spans.values() if span.kind == kind)
 
     async def control_all(
         self, action: ControlAction, code: int = 1000, message: str = "", number: int | None = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from responder.emulator.faults import Fault
+from responder.emulator.socket_records import DisconnectReason
 from responder.emulator.workspace import Workspace
 
 NEW_TS = "{new_ts}"
@@ -69,8 +70,20 @@ class BlackHoleSessions:
 
 
 @dataclass(frozen=True, slots=True)
+class DisconnectSocketMode:
+    """Send Socket Mode's ``disconnect`` with ``reason`` on every Socket Mode session, then close them."""
+
+    reason: DisconnectReason
+
+
+@dataclass(frozen=True, slots=True)
+class EnableSocketMode:
+    """Turn Socket Mode back on after ``link_disabled``."""
+
+
+@dataclass(frozen=True, slots=True)
 class StallHandshakes:
-    """Never respond to the websocket handshakes on the next ``count`` ``rtm.connect`` URLs."""
+    """Never respond to the websocket handshakes on the next ``count`` websocket URLs of either kind."""
 
     count: int
 
@@ -120,6 +133,8 @@ Action = (
     | EndSessions
     | ResetSessions
     | BlackHoleSessions
+    | DisconnectSocketMode
+    | EnableSocketMode
     | StallHandshakes
     | PingSessions
     | SendRaw

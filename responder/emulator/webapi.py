@@ -23,6 +23,9 @@ logger = logging.getLogger(__name__)
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 """Methods that take an app-level (``xapp-``) token; every other method needs a bot token."""
 
+POST_ONLY_METHODS = frozenset({"apps.connections.open"})
+"""Methods that Slack documents as POST only; other HTTP methods get ``insecure_request``."""
+
 
 class BadRequest(Exception):
     """A request body that cannot be read; its message is the Slack error code."""
@@ -78,7 +81,8 @@ async def read_body(request: web.Request) -> dict[str, Any]:
 def check_token(method: str, token: str | None, core: Core) -> Body | None:
     """Return the error body for a missing, unknown or wrong kind of token, else ``None``."""
     if token is None:
-        return error("not_authed")
+        # apps.connections.open documents missing_args for a missing app-level token.
+        return error("missing_args" if method in APP_TOKEN_METHODS else "not_authed")
     kind = core.workspace.token_kind(token)
     if kind is None:
         return error("invalid_auth")
@@ -116,7 +120,7 @@ def make_handler(core: Core) -> Callable[[web.Request], Awaitable[web.StreamResp
             if fault.replaces_reply:
                 return fault_reply(fault)
 
-        body = answer(core, method, token, arguments)
+        body = answer(core, method, token, arguments, request.method)
         if not body.get("ok"):
             logger.info("Web API %s: %s", method, body.get("error"))
         return reply(body)
@@ -124,7 +128,9 @@ def make_handler(core: Core) -> Callable[[web.Request], Awaitable[web.StreamResp
     return handle
 
 
-def answer(core: Core, method: str, token: str | None, arguments: dict[str, Any]) -> Body:
+def answer(
+    core: Core, method: str, token: str | None, arguments: dict[str, Any], http_method: str = "POST"
+) -> Body:
     """Return the body for one call: an error, or what the method's handler returns."""
     handler = METHODS.get(method)
     if handler is None:
@@ -132,6 +138,8 @@ def answer(core: Core, method: str, token: str | None, arguments: dict[str, Any]
     problem = check_token(method, token, core)
     if problem is not None:
         return problem
+    if method in POST_ONLY_METHODS and http_method != "POST":
+        return error("insecure_request")
     return handler(core, arguments)
 
 

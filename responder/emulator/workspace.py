@@ -68,6 +68,8 @@ class Workspace:
     app_tokens: tuple[str, ...] = ()
     """App-level tokens; empty means any token starting ``xapp-``."""
     max_text_length: int = DEFAULT_MAX_TEXT_LENGTH
+    verification_token: str = "emulator-verification-token"
+    """The ``token`` field of Events API payloads (Slack's deprecated verification token)."""
     created: int = 1700000000
     """Unix time reported as the creation time of channels and users."""
 

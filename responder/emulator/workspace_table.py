@@ -31,6 +31,7 @@ IDENTITY_KEYS = (
     "bot_user_name",
     "bot_id",
     "app_id",
+    "verification_token",
 )
 TOKEN_KEYS = ("tokens", "app_tokens")
 WORKSPACE_KEYS = (

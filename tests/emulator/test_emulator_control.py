@@ -150,7 +150,7 @@ def test_events_skip_closed_sessions(emulator: Emulator, connect: Connect) -> No
 
 
 def test_wait_for_sessions_times_out(emulator: Emulator) -> None:
-    with pytest.raises(TimeoutError, match="1 open RTM session"):
+    with pytest.raises(TimeoutError, match="1 open session"):
         emulator.wait_for_sessions(1, timeout=0.1)
 
 
