@@ -5,7 +5,8 @@ one run and on the same frames:
 
 - ``json.loads`` alone;
 - ``json.loads`` and ``normalise``, the part of the responder path that no rule changes;
-- the responder path: ``json.loads``, ``normalise`` and ``Engine.decide``;
+- the responder path: ``json.loads``, ``normalise`` and ``Engine.decide``, with
+  ``every_rule=False`` so that a decision holds results for the candidate rules only;
 - Slack Bolt for Python (``slack_bolt``): ``App.dispatch`` of a Socket Mode
   ``event_callback`` request, with one ``app.message(re.compile(pattern))`` listener per
   rule. No network call happens, because ``authorize`` returns a fixed result.
@@ -84,8 +85,11 @@ def json_rate(frames: list[str]) -> float:
 
 
 def responder_handler(rules_text: str) -> tuple[Callable[[str], object], list[int]]:
-    """Return a frame handler for a new engine on ``rules_text``, and its count of firing events."""
-    engine = Engine(load_rules_text(rules_text), OFFLINE_IDENTITY)
+    """Return a frame handler for a new engine on ``rules_text``, and its count of firing events.
+
+    The engine returns results for its candidate rules only, the mode meant for the running responder.
+    """
+    engine = Engine(load_rules_text(rules_text), OFFLINE_IDENTITY, every_rule=False)
     fired = [0]
 
     def handle(frame: str) -> object:

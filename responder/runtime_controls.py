@@ -163,11 +163,17 @@ class RuntimeControls:
         return engine
 
 
-def build_engine(rules: RuleSet, identity: Identity, directory: Directory) -> Engine:
-    """Build an engine for ``rules`` with the workspace's names and kinds."""
+def build_engine(rules: RuleSet, identity: Identity, directory: Directory, *, every_rule: bool = True) -> Engine:
+    """Build an engine for ``rules`` with the workspace's names and kinds.
+
+    With ``every_rule`` false, a decision holds results only for the rules that the
+    index picked for the event, which keeps the cost per event flat in the number of
+    rules; explanations and tries keep every rule.
+    """
     return Engine(
         rules,
         identity,
+        every_rule=every_rule,
         channel_ids=directory.channel_ids,
         user_ids=directory.user_ids,
         channel_names=directory.channel_names,

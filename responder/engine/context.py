@@ -32,20 +32,26 @@ def text_view(*, raw: bool, after_mention: bool, folded: bool) -> int:
 class EventContext:
     """An event with lazily computed text variants, shared by every rule it meets.
 
-    ``at`` is the event's time (Unix seconds) for ``active_hours``.
-    ``starts_with_bot_mention`` is true when Slack's text opens with a mention token of
-    the bot. ``match`` is the regex match of the rule being evaluated, for its templates.
+    ``at`` is the event's time (Unix seconds) for ``active_hours``. ``match`` is the
+    regex match of the rule being evaluated, for its templates.
     """
 
-    __slots__ = ("event", "identity", "at", "match", "starts_with_bot_mention", "_texts")
+    __slots__ = ("event", "identity", "at", "match", "_starts_with_bot_mention", "_texts")
 
     def __init__(self, event: Event, identity: Identity, at: float = 0.0) -> None:
         self.event = event
         self.identity = identity
         self.at = at
         self.match: Any | None = None
-        self.starts_with_bot_mention = leading_mention(event.raw_text) == identity.user_id
+        self._starts_with_bot_mention: bool | None = None
         self._texts: dict[int, str] = {}
+
+    @property
+    def starts_with_bot_mention(self) -> bool:
+        """True when Slack's text opens with a mention token of the bot; worked out on first use."""
+        if self._starts_with_bot_mention is None:
+            self._starts_with_bot_mention = leading_mention(self.event.raw_text) == self.identity.user_id
+        return self._starts_with_bot_mention
 
     def text(self, view: int) -> str:
         """Return the text that conditions with text view ``view`` read."""

@@ -16,6 +16,7 @@ from responder.engine.context import EventContext
 from responder.engine.facts import delivery_key, delivery_ts, event_time
 from responder.engine.fields import TemplateFields
 from responder.engine.guards import ExpiringKeys, ReplyLimiter
+from responder.engine.index import RuleIndex
 from responder.engine.matching import first_failure
 from responder.engine.names import NameIndex
 from responder.engine.rule_guards import RuleGuards
@@ -47,6 +48,14 @@ class Engine:
     deterministic. Calls must not overlap: callers on several threads hold one lock
     around them.
 
+    An index compiled with the rules (:class:`RuleIndex`) picks for each event the
+    rules that could fire on it: by event type, channel and text. Only these candidates
+    run their checks. With ``every_rule`` (the default) a decision still holds a result
+    for every rule, so each rule that did not fire names its reason, at a cost that grows
+    with the number of rules. Without it a decision holds results only for the
+    candidates, so the cost of an event hardly grows with the number of rules. The rules
+    left out could not have fired, and :meth:`explain` still reports each of them.
+
     The directory arguments are described at :meth:`set_directory`.
     """
 
@@ -62,8 +71,10 @@ class Engine:
         channel_types: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        every_rule: bool = True,
     ) -> None:
         self._identity = identity
+        self._every_rule = every_rule
         self._clock = clock
         self._rng = rng if rng is not None else random.Random()
         self._names = NameIndex(
@@ -176,26 +187,45 @@ class Engine:
         arrival = self._clock() if now is None else now
         at = event_time(event, arrival)
 
-        unseen = [compiled.audience.unseen_reason(event) for compiled in self._compiled]
-        ignored = self._ignore_reason(event, arrival, unseen, remember=True)
-        if ignored is not None:
+        sees = self._index.seeing(event)
+        ignored = self._ignore_reason(event, arrival, sees, remember=True)
+        if ignored is not None or sees is None:
             return Decision(event, ignored=ignored)
 
         context = EventContext(event, self._identity, at)
-        planning: Planning | None = None
-        results: list[RuleResult] = []
-        stopped_by: str | None = None
-        for compiled, unseen_reason in zip(self._compiled, unseen):
-            result = self._reject(compiled, context, unseen_reason, stopped_by)
-            if result is None:
-                if planning is None:
-                    planning = self._planning(event, arrival, self._limiter, self._rng)
-                result = self._fire(compiled, context, planning)
-                if compiled.rule.stop and stopped_by is None:
-                    stopped_by = compiled.rule.name
-            results.append(result)
-
+        candidates = self._index.candidates(context, sees)
+        run = _Run(arrival)
+        if self._every_rule:
+            results = self._decide_every_rule(context, candidates, run)
+        else:
+            results = [self._evaluate(self._compiled[position], context, None, run) for position in candidates]
         return Decision(event, results=tuple(results))
+
+    def _decide_every_rule(self, context: EventContext, candidates: list[int], run: _Run) -> list[RuleResult]:
+        """Evaluate the candidates and give every other rule the reason it does not fire."""
+        chosen = set(candidates)
+        results: list[RuleResult] = []
+        for position, compiled in enumerate(self._compiled):
+            unseen_reason = compiled.audience.unseen_reason(context.event)
+            if position in chosen:
+                results.append(self._evaluate(compiled, context, unseen_reason, run))
+                continue
+
+            rejected = self._reject(compiled, context, unseen_reason, run.stopped_by)
+            if rejected is None:
+                logger.error("the rule index left out rule %r, which fires on this event", compiled.rule.name)
+                rejected = self._fire(compiled, context, run)
+            results.append(rejected)
+        return results
+
+    def _evaluate(
+        self, compiled: CompiledRule, context: EventContext, unseen_reason: str | None, run: _Run
+    ) -> RuleResult:
+        """Decide one rule: the reason it does not fire, or its planned actions."""
+        rejected = self._reject(compiled, context, unseen_reason, run.stopped_by)
+        if rejected is not None:
+            return rejected
+        return self._fire(compiled, context, run)
 
     def explain(self, event: Event, now: float | None = None) -> Explanation:
         """Explain rule by rule what :meth:`decide` would do with ``event`` now, changing nothing.
@@ -205,8 +235,7 @@ class Engine:
         """
         arrival = self._clock() if now is None else now
         at = event_time(event, arrival)
-        unseen = [compiled.audience.unseen_reason(event) for compiled in self._compiled]
-        ignored = self._ignore_reason(event, arrival, unseen, remember=False)
+        ignored = self._ignore_reason(event, arrival, self._index.seeing(event), remember=False)
 
         inputs = TraceInputs(
             rules=[(compiled.rule, compiled.audience) for compiled in self._compiled],
@@ -220,8 +249,11 @@ class Engine:
         )
         return trace_event(event, at, ignored, inputs)
 
-    def _ignore_reason(self, event: Event, arrival: float, unseen: list[str | None], remember: bool) -> str | None:
-        """Return why no rule sees ``event`` at all; with ``remember``, store its dedupe key."""
+    def _ignore_reason(self, event: Event, arrival: float, sees: list[bool] | None, remember: bool) -> str | None:
+        """Return why no rule sees ``event`` at all; with ``remember``, store its dedupe key.
+
+        ``sees`` is the result of :meth:`RuleIndex.seeing` for the event.
+        """
         if event.is_self:
             return OWN_MESSAGE
 
@@ -237,8 +269,8 @@ class Engine:
 
         if event.text_unchanged:
             return NOT_AN_EDIT
-        if all(reason is not None for reason in unseen):
-            return ignored_by_all(event, [compiled.audience for compiled in self._compiled])
+        if sees is None:
+            return ignored_by_all(event, self._index.audiences)
         return None
 
     def _reject(
@@ -263,13 +295,17 @@ class Engine:
             return RuleResult(rule.name, False, blocked)
         return None
 
-    def _fire(self, compiled: CompiledRule, context: EventContext, planning: Planning) -> RuleResult:
+    def _fire(self, compiled: CompiledRule, context: EventContext, run: _Run) -> RuleResult:
         """Fire a rule: take its guards first, then plan its actions."""
         rule = compiled.rule
         self._guards.take(rule, context.event, context.at)
+        if rule.stop and run.stopped_by is None:
+            run.stopped_by = rule.name
+        if run.planning is None:
+            run.planning = self._planning(context.event, run.arrival, self._limiter, self._rng)
 
         fields = TemplateFields(context.event, context.match, self._names)
-        actions, skipped = plan_actions(rule, planning, fields, self.is_dry_run(rule))
+        actions, skipped = plan_actions(rule, run.planning, fields, self.is_dry_run(rule))
         return RuleResult(rule.name, True, "", actions, skipped)
 
     def _planning(self, event: Event, at: float, limiter: ReplyLimiter, rng: random.Random) -> Planning:
@@ -284,11 +320,24 @@ class Engine:
         )
 
     def _compile(self, rules: RuleSet) -> tuple[CompiledRule, ...]:
-        return compile_rules(rules, self._names, self._zone)
+        compiled = compile_rules(rules, self._names, self._zone)
+        self._index = RuleIndex(compiled, self._names)
+        return compiled
 
     def _require_rule(self, name: str) -> None:
         if not any(rule.name == name for rule in self._rules.rules):
             raise KeyError(f"rule {name!r} not found")
+
+
+class _Run:
+    """The state that the rules deciding one event share: arrival time, planning and ``stop``."""
+
+    __slots__ = ("arrival", "planning", "stopped_by")
+
+    def __init__(self, arrival: float) -> None:
+        self.arrival = arrival
+        self.planning: Planning | None = None
+        self.stopped_by: str | None = None
 
 
 def _zone(rules: RuleSet) -> ZoneInfo:

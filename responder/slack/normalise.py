@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from responder.slack.event_builder import build_event
 from responder.slack.events import Event
 from responder.slack.identity import Identity
 from responder.slack.markup import mentioned_users, normalise_text
@@ -26,7 +27,7 @@ _EMPTY: Mapping[str, Any] = {}
 
 def normalise(raw: Mapping[str, Any], identity: Identity) -> Event:
     """Build the :class:`Event` for ``raw``, judged against the bot's ``identity``."""
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict) and not isinstance(raw, Mapping):
         raw = _EMPTY
 
     event_type = _string(raw.get("type")) or ""
@@ -55,8 +56,14 @@ def _build(
 ) -> Event:
     user = _id(source.get("user"))
     bot_id = _string(source.get("bot_id"))
-    app_id = _string(source.get("app_id")) or _string(_mapping(source.get("bot_profile")).get("app_id"))
-    raw_text = _text(source.get("text"))
+    app_id = _string(source.get("app_id"))
+    if app_id is None:
+        bot_profile = source.get("bot_profile")
+        if bot_profile is not None:
+            app_id = _string(_mapping(bot_profile).get("app_id"))
+    raw_text = source.get("text")
+    if not isinstance(raw_text, str):
+        raw_text = ""
     channel = _id(raw.get("channel")) or target_channel
 
     if event_type == "message":
@@ -66,27 +73,28 @@ def _build(
         ts = _string(raw.get("ts")) or _string(raw.get("event_ts"))
         thread_ts = None
 
-    return Event(
-        type=event_type,
-        subtype=subtype,
-        channel=channel,
-        user=user,
-        bot_id=bot_id,
-        app_id=app_id,
-        ts=ts,
-        thread_ts=thread_ts,
-        text=normalise_text(raw_text),
-        raw_text=raw_text,
-        mentions=mentioned_users(raw_text),
-        has_files=_has_files(source),
-        hidden=raw.get("hidden") is True,
-        is_self=_is_self(identity, user, bot_id, app_id),
-        is_bot=bot_id is not None or _string(source.get("subtype")) == "bot_message" or user == SLACKBOT_USER,
-        channel_type=_channel_type(raw, channel),
-        target_channel=target_channel,
-        target_ts=target_ts,
-        text_unchanged=_text_unchanged(raw, subtype),
-        raw=raw,
+    is_bot = bot_id is not None or user == SLACKBOT_USER or _string(source.get("subtype")) == "bot_message"
+    return build_event(
+        event_type,
+        subtype,
+        channel,
+        user,
+        bot_id,
+        app_id,
+        ts,
+        thread_ts,
+        normalise_text(raw_text),
+        raw_text,
+        mentioned_users(raw_text),
+        _has_files(source),
+        raw.get("hidden") is True,
+        _is_self(identity, user, bot_id, app_id),
+        is_bot,
+        _channel_type(raw, channel),
+        target_channel,
+        target_ts,
+        subtype == "message_changed" and _text_unchanged(raw),
+        raw,
     )
 
 
@@ -106,11 +114,8 @@ def _message_ts(raw: Mapping[str, Any], source: Mapping[str, Any], subtype: str)
     return ts
 
 
-def _text_unchanged(raw: Mapping[str, Any], subtype: str) -> bool:
+def _text_unchanged(raw: Mapping[str, Any]) -> bool:
     """True for a ``message_changed`` that leaves the text as it was (a link preview)."""
-    if subtype != "message_changed":
-        return False
-
     previous = raw.get("previous_message")
     if not isinstance(previous, Mapping):
         return False
@@ -129,7 +134,8 @@ def _has_files(source: Mapping[str, Any]) -> bool:
     files = source.get("files")
     if isinstance(files, list) and files:
         return True
-    return isinstance(source.get("file"), Mapping)
+    file = source.get("file")
+    return file is not None and isinstance(file, Mapping)
 
 
 def _channel_type(raw: Mapping[str, Any], channel: str | None) -> str | None:
@@ -153,16 +159,12 @@ def _id(value: object) -> str | None:
     """Return an id given as a string, or as the ``id`` of an object (``team_join``'s user)."""
     if isinstance(value, str):
         return value or None
+    if value is None:
+        return None
     return _string(_mapping(value).get("id"))
 
 
-def _text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    return ""
-
-
 def _mapping(value: object) -> Mapping[str, Any]:
-    if isinstance(value, dict) or isinstance(value, Mapping):
+    if isinstance(value, dict) or (value is not None and isinstance(value, Mapping)):
         return value
     return _EMPTY

@@ -72,7 +72,7 @@ def outcome_parts(decision: Decision) -> list[tuple[str, str]]:
 
     fired = [result for result in decision.results if result.fired]
     if not fired:
-        return [("no rule fired" if decision.results else "no rule evaluated", "dim")]
+        return [("no rule fired", "dim")]
 
     parts = [("→ ", "green")]
     for position, result in enumerate(fired):

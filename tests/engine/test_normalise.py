@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 import pytest
 
+from responder.slack.event_builder import FIELD_NAMES, build_event
+from responder.slack.events import Event
 from responder.slack.identity import OFFLINE_IDENTITY, Identity
 from responder.slack.normalise import normalise
 
@@ -331,3 +334,22 @@ def test_typed_mention_is_not_a_mention() -> None:
 
     assert event.mentions == ()
     assert event.text == "<@U0SELF> hi"
+
+
+def test_build_event_sets_the_slots_directly() -> None:
+    assert build_event is not Event
+    assert FIELD_NAMES == tuple(field.name for field in dataclasses.fields(Event))
+
+
+def test_build_event_equals_the_dataclass() -> None:
+    raw = {"type": "message", "text": "hi"}
+    values = ("message", "", "C0TEST1", "U0TEST1", None, None, "1.2", None, "hi", "hi", ("U0SELF",), True, False, False, False, "channel", "C0TEST1", "1.2", False, raw)
+
+    built = build_event(*values)
+    expected = Event(*values)
+
+    assert built == expected
+    assert all(getattr(built, name) is getattr(expected, name) for name in FIELD_NAMES)
+    assert hash(built) == hash(expected)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.text = "changed"  # type: ignore[misc]

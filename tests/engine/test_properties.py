@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from responder.slack.identity import OFFLINE_IDENTITY
 from responder.slack.markup import escape, normalise_text
 from responder.slack.normalise import normalise
 from tests.engine.helpers import action, engine, rule
+from tests.engine.normalise_reference import normalise_reference
 
 KEYS = [
     "type", "subtype", "text", "user", "bot_id", "app_id", "bot_profile", "channel", "channel_type",
@@ -68,6 +70,17 @@ def test_normalise_never_raises(raw: dict[str, Any]) -> None:
     assert isinstance(event.text, str)
     assert isinstance(event.raw_text, str)
     assert all(isinstance(user, str) for user in event.mentions)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(payloads, payloads.map(MappingProxyType), json_like))
+def test_normalise_equals_its_plain_form(raw: Any) -> None:
+    event = normalise(raw, OFFLINE_IDENTITY)
+    expected = normalise_reference(raw, OFFLINE_IDENTITY)
+
+    assert event == expected
+    assert event.raw == expected.raw
+    assert type(event) is type(expected)
 
 
 @settings(max_examples=60, deadline=None)
