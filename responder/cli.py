@@ -62,6 +62,13 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     """Options shared by ``run`` and ``demo``."""
     command.add_argument("--headless", action="store_true", help="print one line per record instead of the TUI")
     command.add_argument("--dry-run", action="store_true", help="decide and show every action, send nothing")
+    command.add_argument(
+        "--transport",
+        choices=["auto", "rtm", "socket-mode"],
+        default="auto",
+        help="how events arrive: socket-mode (apps created today; needs SLACK_APP_TOKEN), rtm "
+        "(classic apps only), or auto: socket-mode when SLACK_APP_TOKEN is set, else rtm (default: %(default)s)",
+    )
     command.add_argument("--ping-interval", type=float, default=10.0, help="seconds between websocket pings")
     command.add_argument("--pong-timeout", type=float, default=10.0, help="seconds to wait for a pong")
     command.add_argument("--log-file", type=Path, help="also write the log to this file")

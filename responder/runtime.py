@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 from slack_sdk import WebClient
 
@@ -23,17 +23,22 @@ from responder.slack.backoff import Backoff
 from responder.slack.directory import Directory, load_directory
 from responder.slack.normalise import normalise
 from responder.slack.outbox import Outbox
-from responder.slack.transport import FatalConnectError, RtmTransport
+from responder.slack.transport import FatalConnectError, RtmTransport, SocketModeTransport, Transport
 from responder.runtime_controls import MessageInjector, RuntimeControls, build_engine
 
 logger = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 
+TransportName = Literal["rtm", "socket-mode"]
+
 
 @dataclass(frozen=True, slots=True)
 class RunConfig:
-    """Everything ``responder run`` needs; the token is never shown in a repr.
+    """Everything ``responder run`` needs; the tokens are never shown in a repr.
+
+    ``token`` is the bot token, for every Web API call. ``transport`` ``socket-mode``
+    also needs ``app_token``, the app-level token (``xapp-``) that opens connections.
 
     ``journal_path`` None runs without a delivery journal (``--no-journal``).
     ``reconnect_delay`` is the first reconnect backoff step in seconds. Later steps
@@ -56,6 +61,8 @@ class RunConfig:
     reconnect_max_delay: float = 60.0
     stable_after: float = 30.0
     record_path: Path | None = None
+    transport: TransportName = "rtm"
+    app_token: str | None = field(default=None, repr=False)
 
 
 class Runtime:
@@ -99,17 +106,7 @@ class Runtime:
             journal=self._journal,
         )
 
-        self._transport = RtmTransport(
-            self._client,
-            on_event=self._on_event,
-            on_record=self._on_transport_record,
-            ping_interval=config.ping_interval,
-            pong_timeout=config.pong_timeout,
-            handshake_timeout=config.handshake_timeout,
-            backoff=reconnect_backoff(config),
-            stable_after=config.stable_after,
-            sslopt=ssl_options(config.ca_bundle),
-        )
+        self._transport = make_transport(config, self._client, self._on_event, self._on_transport_record)
         self._thread: threading.Thread | None = None
         self.fatal_error: str | None = None
         self.done = threading.Event()
@@ -225,7 +222,7 @@ class Runtime:
         if identity is None:
             return
         self._directory = load_directory(self._client, self._sink)
-        engine = build_engine(self._rules, identity, self._directory)
+        engine = build_engine(self._rules, identity, self._directory, every_rule=False)
         if self.config.dry_run:
             engine.set_dry_run(None, True)
         with self._lock:
@@ -295,12 +292,45 @@ class Runtime:
             self._sink(Notice(now, "warning", message, ids=(channel,)))
 
 
-def make_web_client(config: RunConfig) -> WebClient:
-    """Build the Web API client for ``config`` (base URL, TLS trust)."""
+def make_web_client(config: RunConfig, token: str | None = None) -> WebClient:
+    """Build the Web API client for ``config`` (base URL, TLS trust), with the bot token by default."""
     from responder.slack.tls import ssl_context
 
     base_url = config.slack_url if config.slack_url.endswith("/") else config.slack_url + "/"
-    return WebClient(token=config.token, base_url=base_url, timeout=30, ssl=ssl_context(config.ca_bundle))
+    return WebClient(
+        token=token or config.token, base_url=base_url, timeout=30, ssl=ssl_context(config.ca_bundle)
+    )
+
+
+def make_transport(
+    config: RunConfig,
+    client: WebClient,
+    on_event: Callable[[dict[str, Any]], None],
+    on_record: Callable[[Record], None],
+) -> Transport:
+    """Build the transport that ``config.transport`` names, around the bot token's ``client``.
+
+    Raises ``ValueError`` for Socket Mode without an app-level token.
+    """
+    options: dict[str, Any] = {
+        "on_event": on_event,
+        "on_record": on_record,
+        "ping_interval": config.ping_interval,
+        "pong_timeout": config.pong_timeout,
+        "handshake_timeout": config.handshake_timeout,
+        "backoff": reconnect_backoff(config),
+        "stable_after": config.stable_after,
+        "sslopt": ssl_options(config.ca_bundle),
+    }
+    if config.transport == "rtm":
+        logger.info("transport: RTM, with the bot token")
+        return RtmTransport(client, **options)
+
+    if not config.app_token:
+        raise ValueError("the socket-mode transport needs an app-level token (SLACK_APP_TOKEN, xapp-…)")
+    logger.info("transport: Socket Mode, with the app-level token for connections and the bot token for calls")
+    app_client = make_web_client(config, token=config.app_token)
+    return SocketModeTransport(client, app_client, **options)
 
 
 def reconnect_backoff(config: RunConfig) -> Backoff:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from importlib import resources
 from pathlib import Path
 
-from responder.commands.run import EXIT_USAGE, load_or_report, serve
+from responder.commands.run import APP_TOKEN_VARIABLE, EXIT_USAGE, choose_transport, load_or_report, serve
 from responder.emulator import Emulator, ScenarioError, load_scenario
 from responder.runtime import RunConfig
 
 logger = logging.getLogger(__name__)
 
 DEMO_TOKEN = "xoxb-demo-token"
+DEMO_APP_TOKEN = "xapp-demo-token"
 EXAMPLE_RULES = "rules.example.toml"
 
 
@@ -44,8 +46,13 @@ def demo_command(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{error}\n")
         return EXIT_USAGE
 
+    # The emulator accepts the demo's own tokens, so auto follows only whether the
+    # user's SLACK_APP_TOKEN is set, as it does for `responder run`.
+    app_token = os.environ.get(APP_TOKEN_VARIABLE, "").strip() or None
+    transport = choose_transport(args.transport, app_token)
+
     with Emulator(scenario.workspace) as emulator:
-        logger.info("demo: Slack emulator at %s", emulator.base_url)
+        logger.info("demo: Slack emulator at %s, transport %s", emulator.base_url, transport)
         emulator.run_scenario(scenario)
         config = RunConfig(
             rules_path=rules_path,
@@ -56,5 +63,7 @@ def demo_command(args: argparse.Namespace) -> int:
             pong_timeout=args.pong_timeout,
             journal_path=None,
             record_path=args.record,
+            transport=transport,
+            app_token=(emulator.workspace.app_tokens or (DEMO_APP_TOKEN,))[0],
         )
         return serve(config, rules, headless=args.headless, duration=args.duration, injector=emulator.post_as_user)

@@ -16,7 +16,7 @@ from responder.journal import JournalError, default_journal_path
 from responder.record_buffer import RecordBuffer
 from responder.rules.loader import RulesError, RulesFileUnreadable, load_rules
 from responder.rules.model import RuleSet
-from responder.runtime import RunConfig, Runtime
+from responder.runtime import RunConfig, Runtime, TransportName
 from responder.runtime_controls import MessageInjector
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 TOKEN_VARIABLE = "SLACK_BOT_TOKEN"
+APP_TOKEN_VARIABLE = "SLACK_APP_TOKEN"
 HEADLESS_REFRESH = 0.1
 """Seconds between two batches of headless output lines."""
 
@@ -45,6 +46,19 @@ def load_or_report(path: Path) -> RuleSet | int:
         return EXIT_FAILED
 
 
+def choose_transport(requested: str, app_token: str | None) -> TransportName:
+    """Resolve ``--transport``: ``auto`` is Socket Mode when an app-level token is set, else RTM."""
+    if requested == "rtm":
+        return "rtm"
+    if requested == "socket-mode":
+        return "socket-mode"
+
+    chosen: TransportName = "socket-mode" if app_token else "rtm"
+    why = "is set" if app_token else "is not set"
+    logger.info("--transport auto: %s %s, so the transport is %s", APP_TOKEN_VARIABLE, why, chosen)
+    return chosen
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Start the responder against Slack (or any Web API URL) with the bot token."""
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
@@ -52,6 +66,17 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stderr.write(
             f"{TOKEN_VARIABLE} is not set: export the bot token of your Slack app "
             f"(xoxb-…), for example `export {TOKEN_VARIABLE}=xoxb-…`, then run again\n"
+        )
+        return EXIT_USAGE
+
+    app_token = os.environ.get(APP_TOKEN_VARIABLE, "").strip() or None
+    transport = choose_transport(args.transport, app_token)
+    if transport == "socket-mode" and app_token is None:
+        sys.stderr.write(
+            f"--transport socket-mode needs {APP_TOKEN_VARIABLE}, which is not set: export the "
+            "app-level token of your Slack app (xapp-…, made under Basic Information → App-Level "
+            f"Tokens with the connections:write scope), for example `export {APP_TOKEN_VARIABLE}=xapp-…`, "
+            "then run again\n"
         )
         return EXIT_USAGE
 
@@ -74,6 +99,8 @@ def run_command(args: argparse.Namespace) -> int:
         reconnect_max_delay=args.reconnect_max_delay,
         stable_after=args.stable_after,
         record_path=args.record,
+        transport=transport,
+        app_token=app_token if transport == "socket-mode" else None,
     )
     return serve(config, rules, headless=args.headless, duration=None)
 
@@ -128,7 +155,7 @@ def serve_tui(runtime: Runtime, buffer: RecordBuffer, duration: float | None) ->
     """Show the Textual screen until the user quits or the duration has passed."""
     from responder.tui.app import ResponderApp
 
-    app = ResponderApp(buffer, runtime, rules_path=str(runtime.config.rules_path))
+    app = ResponderApp(buffer, runtime, rules_path=str(runtime.config.rules_path), freeze_startup=True)
     timer = None
     if duration is not None:
         timer = threading.Timer(duration, lambda: app.call_from_thread(app.exit, EXIT_OK))

@@ -1,4 +1,4 @@
-"""Classification of RTM websocket frames: event, lifecycle, error or skipped."""
+"""Classification of websocket frames: event, lifecycle, error or skipped."""
 
 from __future__ import annotations
 
@@ -64,6 +64,16 @@ def classify_frame(data: str | bytes, *, binary: bool = False) -> Frame:
     if not isinstance(value, dict):
         return SkippedFrame("not a JSON object", _excerpt(text))
     return _classify_object(value, text)
+
+
+def classify_object(value: dict[str, Any]) -> Frame:
+    """Classify an event object that arrived inside another frame (a Socket Mode envelope)."""
+    return _classify_object(value, json.dumps(value, ensure_ascii=False))
+
+
+def excerpt(text: str) -> str:
+    """Return ``text`` cut to the length shown in a skipped frame's detail."""
+    return _excerpt(text)
 
 
 def _classify_object(value: dict[str, Any], text: str) -> Frame:

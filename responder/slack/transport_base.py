@@ -10,8 +10,8 @@ from responder.slack.identity import Identity
 class Transport(Protocol):
     """A connection to Slack that passes raw events on and reports its state.
 
-    RTM is the only implementation so far. A Socket Mode transport can be added
-    behind the same interface.
+    ``RtmTransport`` and ``SocketModeTransport`` implement it. ``name`` is the value
+    of ``ConnectionState.transport``: ``rtm`` or ``socket-mode``.
     """
 
     name: str

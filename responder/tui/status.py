@@ -14,6 +14,16 @@ from responder.tui.text import assemble, duration, one_line, plural
 
 _PHASE_STYLES = {"connected": "bold green", "stopped": "bold red"}
 
+TRANSPORT_TITLES = {"rtm": "RTM", "socket-mode": "Socket Mode"}
+"""How the header names each value of ``ConnectionState.transport``."""
+
+
+def describe_transport(state: ConnectionState | None) -> str:
+    """Name the transport of the latest connection record, or ``?`` before the first."""
+    if state is None:
+        return "?"
+    return TRANSPORT_TITLES.get(state.transport, state.transport)
+
 
 def describe_connection(state: ConnectionState | None, now: float) -> str:
     """Describe the connection phase, counting down to the next try from ``now`` (``time.time()``)."""
@@ -99,6 +109,8 @@ def status_text(state: MonitorState, now: float, uptime: float, rate: float) -> 
             (one_line(state.team or "?"), "bold"),
             ("  bot ", "dim"),
             (one_line(state.bot or "?"), "bold"),
+            ("  over ", "dim"),
+            (one_line(describe_transport(state.connection)), "bold"),
             (f"  up {duration(uptime)}  {rate:,.1f} events/s  ", ""),
             (f"● {connection}", _PHASE_STYLES.get(phase, "bold yellow")),
             ("\nrules ", "dim"),

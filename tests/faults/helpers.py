@@ -41,8 +41,18 @@ def greeting(ts: str, channel: str = "C0TEST1", user: str = "U0TEST1") -> dict[s
     return {"method": "chat.postMessage", "channel": channel, "thread_ts": ts, "text": f"Hi <@{user}>!"}
 
 
-def connect_times(emulator: Emulator) -> list[float]:
-    return [float(call["at"]) for call in emulator.calls("rtm.connect")]
+CONNECT_METHODS = {"rtm": "rtm.connect", "socket-mode": "apps.connections.open"}
+"""The Web API method that opens a session, by transport."""
+
+APP_TOKEN = "xapp-faults-test-93c0"
+
+
+def connect_times(emulator: Emulator, transport: str = "rtm") -> list[float]:
+    return [float(call["at"]) for call in emulator.calls(CONNECT_METHODS[transport])]
+
+
+def connect_count(emulator: Emulator, transport: str = "rtm") -> int:
+    return len(emulator.calls(CONNECT_METHODS[transport]))
 
 
 def posts(emulator: Emulator, channel: str | None = None) -> list[dict[str, Any]]:
@@ -62,21 +72,30 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         time.sleep(0.02)
 
 
-def wait_for_connects(emulator: Emulator, count: int, timeout: float = 20.0) -> list[float]:
-    wait_until(lambda: emulator.connect_calls >= count, timeout, f"{count} rtm.connect calls")
-    return connect_times(emulator)
+def wait_for_connects(emulator: Emulator, count: int, timeout: float = 20.0, transport: str = "rtm") -> list[float]:
+    method = CONNECT_METHODS[transport]
+    wait_until(lambda: connect_count(emulator, transport) >= count, timeout, f"{count} {method} calls")
+    return connect_times(emulator, transport)
 
 
-def cli_environment(token: str, state_home: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in ("SLACK_BOT_TOKEN", "SSL_CERT_FILE")}
+def cli_environment(token: str, state_home: Path, app_token: str | None = None) -> dict[str, str]:
+    unset = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SSL_CERT_FILE")
+    env = {key: value for key, value in os.environ.items() if key not in unset}
     env["PYTHONPATH"] = str(ROOT)
     env["SLACK_BOT_TOKEN"] = token
     env["XDG_STATE_HOME"] = str(state_home)
+    if app_token is not None:
+        env["SLACK_APP_TOKEN"] = app_token
     return env
 
 
-def start_cli(args: list[str], token: str, state_home: Path, output: Path) -> subprocess.Popen[bytes]:
-    """Start ``python -m responder ARGS`` with stdout and stderr in files under ``output``."""
+def start_cli(
+    args: list[str], token: str, state_home: Path, output: Path, app_token: str | None = None
+) -> subprocess.Popen[bytes]:
+    """Start ``python -m responder ARGS`` with stdout and stderr in files under ``output``.
+
+    With ``app_token`` set, ``SLACK_APP_TOKEN`` is set too, so ``--transport auto`` picks Socket Mode.
+    """
     output.mkdir(parents=True, exist_ok=True)
     stdout = (output / "stdout.txt").open("ab")
     stderr = (output / "stderr.txt").open("ab")
@@ -85,7 +104,7 @@ def start_cli(args: list[str], token: str, state_home: Path, output: Path) -> su
             [sys.executable, "-m", "responder", *args],
             stdout=stdout,
             stderr=stderr,
-            env=cli_environment(token, state_home),
+            env=cli_environment(token, state_home, app_token),
             cwd=ROOT,
         )
     finally:

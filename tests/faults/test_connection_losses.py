@@ -18,6 +18,7 @@ from responder.emulator import Emulator
 from responder.slack.backoff import Backoff
 from tests.faults.helpers import (
     TIMING_SLACK,
+    connect_times,
     greeting,
     message,
     own_log,
@@ -26,7 +27,7 @@ from tests.faults.helpers import (
     within,
     write_rules,
 )
-from tests.integration.harness import assert_calls_match, start_responder, wait_for_action_calls
+from tests.integration.harness import TRANSPORTS, assert_calls_match, start_responder, wait_for_action_calls
 
 FAULTS: dict[str, tuple[Callable[[Emulator], None], str]] = {
     "reset": (lambda emulator: emulator.reset_sessions(), "connection reset"),
@@ -43,23 +44,26 @@ def apply_fault(emulator: Emulator, fault: Callable[[Emulator], None]) -> tuple[
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("name", sorted(FAULTS))
-def test_lost_connection_follows_backoff(name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_lost_connection_follows_backoff(
+    name: str, transport: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     fault, cause = FAULTS[name]
     backoff = Backoff()
     caplog.set_level(logging.INFO)
 
     with Emulator() as emulator:
-        runtime, collected = start_responder(emulator, write_rules(tmp_path))
+        runtime, collected = start_responder(emulator, write_rules(tmp_path), transport)
         try:
             time.sleep(2.0)
             windows = [apply_fault(emulator, fault)]
             for session in (2, 3):
-                wait_for_connects(emulator, session)
+                wait_for_connects(emulator, session, transport=transport)
                 assert emulator.wait_for_new_session(after=session - 1, timeout=10.0)
                 time.sleep(0.1)
                 windows.append(apply_fault(emulator, fault))
-            wait_for_connects(emulator, 4)
+            wait_for_connects(emulator, 4, transport=transport)
             assert emulator.wait_for_new_session(after=3, timeout=10.0)
             time.sleep(1.0)
             emulator.send_event(message("1700000122.000100"))
@@ -68,7 +72,7 @@ def test_lost_connection_follows_backoff(name: str, tmp_path: Path, caplog: pyte
         finally:
             runtime.stop()
 
-    connects = [float(call["at"]) for call in emulator.calls("rtm.connect")]
+    connects = connect_times(emulator, transport)
     assert len(connects) == 4
     for attempt, ((before, after), connected_at) in enumerate(zip(windows, connects[1:]), start=1):
         low, high = backoff.bounds(attempt)

@@ -15,7 +15,10 @@ import pytest
 from responder.emulator import Emulator
 from responder.records import ConnectionState
 from tests.faults.helpers import (
+    APP_TOKEN,
     TIMING_SLACK,
+    connect_count,
+    connect_times,
     greeting,
     message,
     start_cli,
@@ -24,19 +27,20 @@ from tests.faults.helpers import (
     wait_until,
     write_rules,
 )
-from tests.integration.harness import assert_calls_match, start_responder, wait_for_action_calls
+from tests.integration.harness import TRANSPORTS, assert_calls_match, start_responder, wait_for_action_calls
 
 P = 0.5
 T = 0.5
 RECONNECT_DELAY = 0.2
 
 
-def test_black_hole_is_noticed_and_replaced(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_black_hole_is_noticed_and_replaced(tmp_path: Path, transport: str) -> None:
     rules = write_rules(tmp_path)
 
     with Emulator() as emulator:
         runtime, collected = start_responder(
-            emulator, rules, ping_interval=P, pong_timeout=T, reconnect_delay=RECONNECT_DELAY
+            emulator, rules, transport, ping_interval=P, pong_timeout=T, reconnect_delay=RECONNECT_DELAY
         )
         try:
             time.sleep(2.0)
@@ -60,10 +64,10 @@ def test_black_hole_is_noticed_and_replaced(tmp_path: Path) -> None:
     assert len(lost) == 1
     assert lost[0].at - idle_pings[-1] <= P + T + TIMING_SLACK
 
-    second_connect = float(emulator.calls("rtm.connect")[1]["at"])
+    second_connect = connect_times(emulator, transport)[1]
     assert second_connect - lost[0].at <= RECONNECT_DELAY * 1.25 + TIMING_SLACK
 
-    assert emulator.connect_calls == 2
+    assert connect_count(emulator, transport) == 2
     assert open_sessions == 1
     assert_calls_match(calls, [greeting("1700000121.000100")])
 
@@ -76,7 +80,8 @@ def test_black_hole_is_noticed_and_replaced(tmp_path: Path) -> None:
     assert changes[changes.index("connected") :][:3] == ["connected", "reconnecting", "connected"]
 
 
-def test_sigint_after_black_hole_exits_quickly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_sigint_after_black_hole_exits_quickly(tmp_path: Path, transport: str) -> None:
     rules = write_rules(tmp_path)
     token = "xoxb-dead-path-5e1d"
 
@@ -90,6 +95,7 @@ def test_sigint_after_black_hole_exits_quickly(tmp_path: Path) -> None:
             token,
             tmp_path / "state",
             tmp_path / "out",
+            app_token=APP_TOKEN if transport == "socket-mode" else None,
         )
         try:
             emulator.wait_for_sessions(1, timeout=15.0)
@@ -108,7 +114,8 @@ def test_sigint_after_black_hole_exits_quickly(tmp_path: Path) -> None:
     assert took <= 2.0
     assert status in (0, 130)
     assert "Traceback" not in stderr
-    assert "connected to" in stdout
+    assert f"over {transport}" in stdout
     assert "reconnecting (attempt" in stdout
     assert "next try" in stdout
     assert token not in stdout + stderr
+    assert APP_TOKEN not in stdout + stderr

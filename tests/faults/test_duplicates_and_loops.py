@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from responder.emulator import Emulator
 from responder.engine import Engine
 from responder.engine.engine import DUPLICATE
@@ -18,7 +20,7 @@ from responder.rules.loader import load_rules
 from responder.slack.identity import OFFLINE_IDENTITY
 from responder.slack.normalise import normalise
 from tests.faults.helpers import greeting, message, wait_until, write_rules
-from tests.integration.harness import assert_calls_match, start_responder, wait_for_action_calls
+from tests.integration.harness import TRANSPORTS, assert_calls_match, start_responder, wait_for_action_calls
 
 FRAME_F = message("1700000009.000100", client_msg_id="6f1c0000-0000-4000-8000-000000000001")
 FRAME_G = message("1700000009.000100", channel="C0TEST2", client_msg_id="6f1c0000-0000-4000-8000-000000000002")
@@ -114,9 +116,12 @@ class OtherBot(threading.Thread):
                 time.sleep(0.02)
 
 
-def test_loop_between_two_bots_is_cut_by_reply_limit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_loop_between_two_bots_is_cut_by_reply_limit(tmp_path: Path, transport: str) -> None:
     with Emulator() as emulator:
-        runtime, collected = start_responder(emulator, write_rules(tmp_path, ANSWER_BOT), min_post_interval=1.0)
+        runtime, collected = start_responder(
+            emulator, write_rules(tmp_path, ANSWER_BOT), transport, min_post_interval=1.0
+        )
         other_bot = OtherBot(emulator)
         started = time.monotonic()
         try:

@@ -21,6 +21,7 @@ from tests.faults.helpers import (
     GREET,
     ROOT,
     cli_environment,
+    connect_count,
     greeting,
     message,
     own_log,
@@ -30,7 +31,7 @@ from tests.faults.helpers import (
     wait_until,
     write_rules,
 )
-from tests.integration.harness import assert_calls_match, start_responder, wait_for_action_calls
+from tests.integration.harness import TRANSPORTS, assert_calls_match, start_responder, wait_for_action_calls
 
 RELAY_TO_MISSING_CHANNEL = """[[rule]]
 name = "relay"
@@ -56,10 +57,13 @@ def send_triggers(emulator: Emulator) -> None:
         time.sleep(0.3)
 
 
-def test_failing_action_does_not_stop_the_next_rule(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_failing_action_does_not_stop_the_next_rule(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, transport: str
+) -> None:
     caplog.set_level(logging.INFO)
     with Emulator() as emulator:
-        runtime, collected = start_responder(emulator, write_rules(tmp_path, RELAY_TO_MISSING_CHANNEL))
+        runtime, collected = start_responder(emulator, write_rules(tmp_path, RELAY_TO_MISSING_CHANNEL), transport)
         try:
             send_triggers(emulator)
             calls = wait_for_action_calls(emulator, 6, settle=1.0)
@@ -76,9 +80,10 @@ def test_failing_action_does_not_stop_the_next_rule(tmp_path: Path, caplog: pyte
     assert not [record for record in own_log(caplog.records) if record.exc_info]
 
 
-def test_missing_field_skips_only_that_action(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_missing_field_skips_only_that_action(tmp_path: Path, transport: str) -> None:
     with Emulator() as emulator:
-        runtime, collected = start_responder(emulator, write_rules(tmp_path, RELAY_MISSING_FIELD))
+        runtime, collected = start_responder(emulator, write_rules(tmp_path, RELAY_MISSING_FIELD), transport)
         try:
             send_triggers(emulator)
             calls = wait_for_action_calls(emulator, 3, settle=1.0)
@@ -112,7 +117,8 @@ def test_unknown_field_is_a_load_error(tmp_path: Path) -> None:
     assert emulator.connect_calls == 0
 
 
-def test_slow_channel_holds_up_no_other(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_slow_channel_holds_up_no_other(tmp_path: Path, transport: str) -> None:
     delay = 2.0
     schedule = [  # (seconds from the first frame, channel, ts)
         (0.0, "C0TEST1", "1700000130.000100"), (0.2, "C0TEST2", "1700000130.000201"),
@@ -125,7 +131,7 @@ def test_slow_channel_holds_up_no_other(tmp_path: Path) -> None:
     with Emulator() as emulator:
         emulator.fail_method("chat.postMessage", delay=delay, times=0, channel="C0TEST1")
         runtime, collected = start_responder(
-            emulator, write_rules(tmp_path), min_post_interval=0.2, ping_interval=0.5, pong_timeout=0.5
+            emulator, write_rules(tmp_path), transport, min_post_interval=0.2, ping_interval=0.5, pong_timeout=0.5
         )
         try:
             start = time.monotonic()
@@ -147,5 +153,5 @@ def test_slow_channel_holds_up_no_other(tmp_path: Path) -> None:
     slow = [float(call["at"]) for call in calls if call["channel"] == "C0TEST1"]
     assert slow[1] - slow[0] >= delay
     assert slow[2] - slow[1] >= delay
-    assert emulator.connect_calls == 1
+    assert connect_count(emulator, transport) == 1
     assert not states(collected.snapshot(), "reconnecting")

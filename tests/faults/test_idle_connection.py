@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from responder.emulator import Emulator
-from responder.slack.transport import RtmTransport
-from tests.faults.helpers import message, own_log, states, write_rules
-from tests.integration.harness import start_responder
+from responder.emulator import Emulator, SocketModeSettings
+from responder.slack.transport import RtmTransport, SocketModeTransport
+from tests.faults.helpers import APP_TOKEN, connect_count, message, own_log, states, write_rules
+from tests.integration.harness import TRANSPORTS, start_responder
 
 P = 0.2
 T = 1.0
@@ -61,9 +61,11 @@ def test_quiet_session_stays_then_goodbye_reconnects_once(tmp_path: Path, caplog
 
 
 @pytest.mark.slow
-def test_server_pings_get_pongs_and_keep_the_session(tmp_path: Path) -> None:
-    with Emulator() as emulator:
-        runtime, _ = start_responder(emulator, write_rules(tmp_path), ping_interval=P, pong_timeout=T)
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_server_pings_get_pongs_and_keep_the_session(tmp_path: Path, transport: str) -> None:
+    # The emulator's own Socket Mode pings are off, so only the scripted ones are counted.
+    with Emulator(socket_mode=SocketModeSettings(ping_interval=0)) as emulator:
+        runtime, _ = start_responder(emulator, write_rules(tmp_path), transport, ping_interval=P, pong_timeout=T)
         try:
             for number in range(int(QUIET / SERVER_PING_EVERY)):
                 time.sleep(SERVER_PING_EVERY)
@@ -80,13 +82,14 @@ def test_server_pings_get_pongs_and_keep_the_session(tmp_path: Path) -> None:
         pongs = [item for item in keepalives if item.kind == "client pong" and item.payload == ping.payload]
         assert len(pongs) == 1, ping.payload
         assert pongs[0].at - ping.at <= 1.0
-    assert emulator.connect_calls == 1
+    assert connect_count(emulator, transport) == 1
     assert len(spans) == 1
     assert spans[0].ended_at is None
     assert emulator.calls("chat.postMessage") == []
 
 
-def test_busy_reader_is_not_taken_for_dead() -> None:
+@pytest.mark.parametrize("kind", TRANSPORTS)
+def test_busy_reader_is_not_taken_for_dead(kind: str) -> None:
     received: list[str] = []
 
     def slow_handler(event: dict[str, Any]) -> None:
@@ -94,13 +97,19 @@ def test_busy_reader_is_not_taken_for_dead() -> None:
         received.append(str(event.get("ts")))
 
     with Emulator() as emulator:
-        transport = RtmTransport(
-            WebClient(base_url=emulator.base_url, token="xoxb-busy-reader"),
-            on_event=slow_handler,
-            on_record=lambda record: None,
-            ping_interval=0.2,
-            pong_timeout=0.3,
-        )
+        client = WebClient(base_url=emulator.base_url, token="xoxb-busy-reader")
+        options: dict[str, Any] = {
+            "on_event": slow_handler,
+            "on_record": lambda record: None,
+            "ping_interval": 0.2,
+            "pong_timeout": 0.3,
+        }
+        transport: RtmTransport | SocketModeTransport
+        if kind == "rtm":
+            transport = RtmTransport(client, **options)
+        else:
+            app_client = WebClient(base_url=emulator.base_url, token=APP_TOKEN)
+            transport = SocketModeTransport(client, app_client, **options)
         thread = threading.Thread(target=transport.run, daemon=True)
         thread.start()
         try:
@@ -115,4 +124,4 @@ def test_busy_reader_is_not_taken_for_dead() -> None:
             thread.join(5.0)
 
     assert len(received) == 40
-    assert emulator.connect_calls == 1
+    assert connect_count(emulator, kind) == 1

@@ -18,7 +18,7 @@ from responder.slack.markup import escape, normalise_text
 from responder.slack.outbox import TOO_LONG_NOTICE
 from responder.slack.split import PROTECTED, split_text
 from tests.faults.helpers import posts, wait_until, write_rules
-from tests.integration.harness import start_responder
+from tests.integration.harness import TRANSPORTS, start_responder
 
 ECHO_LONG = """[settings]
 max_text_length = 3900
@@ -57,9 +57,10 @@ def unsafe_cuts(text: str) -> set[int]:
     return inside | {index for index in range(len(text)) if not is_grapheme_boundary(text, index)}
 
 
-def test_long_reply_is_split_into_two_posts(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_long_reply_is_split_into_two_posts(tmp_path: Path, transport: str) -> None:
     with Emulator() as emulator:
-        runtime, collected = start_responder(emulator, write_rules(tmp_path, ECHO_LONG))
+        runtime, collected = start_responder(emulator, write_rules(tmp_path, ECHO_LONG), transport)
         try:
             emulator.send_event(long_event())
             wait_until(lambda: len(posts(emulator)) >= 2, 10.0, "two posts")
@@ -94,10 +95,13 @@ def whole_reply() -> str:
     return "You said: " + escape(normalise_text(long_text()))
 
 
-def test_reply_refused_as_too_long_gets_one_notice(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_reply_refused_as_too_long_gets_one_notice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, transport: str
+) -> None:
     caplog.set_level(logging.WARNING)
     with Emulator(Workspace(max_text_length=2000)) as emulator:
-        runtime, collected = start_responder(emulator, write_rules(tmp_path, ECHO_LONG))
+        runtime, collected = start_responder(emulator, write_rules(tmp_path, ECHO_LONG), transport)
         try:
             emulator.send_event(long_event())
             wait_until(lambda: len(posts(emulator)) >= 2, 10.0, "the first piece and the notice")

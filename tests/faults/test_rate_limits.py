@@ -18,7 +18,9 @@ from responder.emulator import Emulator
 from responder.records import DecisionMade
 from responder.runtime import RunConfig, Runtime
 from tests.faults.helpers import (
+    CONNECT_METHODS,
     GREET,
+    connect_times,
     greeting,
     message,
     posts,
@@ -28,7 +30,15 @@ from tests.faults.helpers import (
     wait_until,
     write_rules,
 )
-from tests.integration.harness import TOKEN, Collected, assert_calls_match, start_responder, wait_for_action_calls
+from tests.integration.harness import (
+    APP_TOKEN,
+    TOKEN,
+    TRANSPORTS,
+    Collected,
+    assert_calls_match,
+    start_responder,
+    wait_for_action_calls,
+)
 
 LIMIT_30 = '[settings]\nreply_limit = "30/60s"\n\n' + GREET
 
@@ -104,15 +114,19 @@ def test_default_reply_limit_drops_the_rest(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_reconnect_storm_backs_off(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_reconnect_storm_backs_off(tmp_path: Path, transport: str) -> None:
     collected = Collected()
+    method = CONNECT_METHODS[transport]
     with Emulator() as emulator:
-        emulator.fail_method("rtm.connect", status=503, times=3)
-        emulator.fail_method("rtm.connect", status=429, retry_after=5)
+        emulator.fail_method(method, status=503, times=3)
+        emulator.fail_method(method, status=429, retry_after=5)
         emulator.stall_handshakes(2)
         config = RunConfig(
             rules_path=write_rules(tmp_path),
             token=TOKEN,
+            transport="socket-mode" if transport == "socket-mode" else "rtm",
+            app_token=APP_TOKEN if transport == "socket-mode" else None,
             slack_url=emulator.base_url,
             ping_interval=0.5,
             pong_timeout=0.5,
@@ -125,7 +139,7 @@ def test_reconnect_storm_backs_off(tmp_path: Path) -> None:
         started = time.time()
         runtime.start()
         try:
-            connects = wait_for_connects(emulator, 7, timeout=40.0)
+            connects = wait_for_connects(emulator, 7, timeout=40.0, transport=transport)
             emulator.wait_for_sessions(1, timeout=10.0)
             time.sleep(1.0)
             emulator.send_event(message("1700000127.000100"))
@@ -133,7 +147,7 @@ def test_reconnect_storm_backs_off(tmp_path: Path) -> None:
         finally:
             runtime.stop()
 
-    connects = [float(call["at"]) for call in emulator.calls("rtm.connect")]
+    connects = connect_times(emulator, transport)
     gaps = [later - earlier for earlier, later in zip(connects, connects[1:])]
     assert len(connects) == 7
     assert all(gap >= 0.5 for gap in gaps), gaps

@@ -1,17 +1,22 @@
-"""The bot token never reaches the output, the log, the call log or the journal."""
+"""The tokens never reach the output, the log, the call log or the journal."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+import pytest
+
 from responder.emulator import Emulator
-from tests.faults.helpers import message, posts, start_cli, stop_cli, wait_until, write_rules
+from tests.faults.helpers import connect_count, message, posts, start_cli, stop_cli, wait_until, write_rules
+from tests.integration.harness import TRANSPORTS
 
 TOKEN = "xoxb-4242-distinctive-9f8e7d6c5b4a"
+APP_TOKEN = "xapp-1-A0SELF-4242-distinctive-1a2b3c"
 
 
-def test_token_appears_nowhere(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_token_appears_nowhere(tmp_path: Path, transport: str) -> None:
     log_file = tmp_path / "responder.log"
     calls_file = tmp_path / "calls.jsonl"
     journal = tmp_path / "journal.sqlite3"
@@ -26,13 +31,17 @@ def test_token_appears_nowhere(tmp_path: Path) -> None:
             TOKEN,
             tmp_path / "state",
             tmp_path / "out",
+            app_token=APP_TOKEN if transport == "socket-mode" else None,
         )
         try:
             emulator.wait_for_sessions(1, timeout=15.0)
             emulator.send_event(message("1700000150.000100"))
             wait_until(lambda: len(posts(emulator)) >= 1, 10.0, "the first reply")
 
-            emulator.goodbye(close=True)
+            if transport == "rtm":
+                emulator.goodbye(close=True)
+            else:
+                emulator.disconnect_socket_mode("refresh_requested")
             assert emulator.wait_for_new_session(after=1, timeout=10.0)
             emulator.fail_method("chat.postMessage", error="invalid_auth")
             emulator.send_event(message("1700000150.000200"))
@@ -47,9 +56,10 @@ def test_token_appears_nowhere(tmp_path: Path) -> None:
     files = [tmp_path / "out" / "stdout.txt", tmp_path / "out" / "stderr.txt", log_file, calls_file]
     files += sorted(tmp_path.glob("journal.sqlite3*"))
     assert status in (0, 130)
-    assert emulator.connect_calls == 2
+    assert connect_count(emulator, transport) == 2
     assert "invalid_auth" in log_file.read_text(encoding="utf-8")
     assert "DEBUG" in log_file.read_text(encoding="utf-8")
     for path in files:
         assert path.exists(), path
         assert TOKEN.encode() not in path.read_bytes(), path
+        assert APP_TOKEN.encode() not in path.read_bytes(), path

@@ -18,8 +18,16 @@ import pytest
 
 from responder.emulator import Emulator
 from responder.runtime import RunConfig, Runtime
-from tests.faults.helpers import greeting, message, states, write_rules
-from tests.integration.harness import TOKEN, Collected, assert_calls_match, connected, wait_for_action_calls
+from tests.faults.helpers import connect_count, greeting, message, states, write_rules
+from tests.integration.harness import (
+    APP_TOKEN,
+    TOKEN,
+    TRANSPORTS,
+    Collected,
+    assert_calls_match,
+    connected,
+    wait_for_action_calls,
+)
 
 WINDOW = 5.0
 RECONNECT_DELAY = 0.25
@@ -53,11 +61,15 @@ def tls_emulator(certificates: Path) -> Iterator[Emulator]:
         yield emulator
 
 
-def start_runtime(emulator: Emulator, rules: Path, ca_bundle: str | None) -> tuple[Runtime, Collected]:
+def start_runtime(
+    emulator: Emulator, rules: Path, ca_bundle: str | None, transport: str = "rtm"
+) -> tuple[Runtime, Collected]:
     collected = Collected()
     config = RunConfig(
         rules_path=rules,
         token=TOKEN,
+        transport="socket-mode" if transport == "socket-mode" else "rtm",
+        app_token=APP_TOKEN if transport == "socket-mode" else None,
         slack_url=emulator.base_url,
         ca_bundle=ca_bundle,
         min_post_interval=0.0,
@@ -88,9 +100,15 @@ def test_untrusted_certificate_never_connects(tls_emulator: Emulator, tmp_path: 
     assert 2 <= tls_emulator.connect_calls <= 6
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("trust", ["ca-bundle", "SSL_CERT_FILE"])
 def test_trusted_ca_connects_and_answers(
-    trust: str, tls_emulator: Emulator, certificates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    trust: str,
+    transport: str,
+    tls_emulator: Emulator,
+    certificates: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ca = str(certificates / "test-ca.pem")
     if trust == "SSL_CERT_FILE":
@@ -98,7 +116,8 @@ def test_trusted_ca_connects_and_answers(
     else:
         monkeypatch.delenv("SSL_CERT_FILE", raising=False)
 
-    runtime, collected = start_runtime(tls_emulator, write_rules(tmp_path), ca if trust == "ca-bundle" else None)
+    ca_bundle = ca if trust == "ca-bundle" else None
+    runtime, collected = start_runtime(tls_emulator, write_rules(tmp_path), ca_bundle, transport)
     try:
         collected.wait_for(connected)
         tls_emulator.wait_for_sessions(1)
@@ -107,5 +126,5 @@ def test_trusted_ca_connects_and_answers(
     finally:
         runtime.stop()
 
-    assert tls_emulator.connect_calls == 1
+    assert connect_count(tls_emulator, transport) == 1
     assert_calls_match(calls, [greeting("1700000128.000100")])

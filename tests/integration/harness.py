@@ -17,6 +17,12 @@ from responder.runtime import RunConfig, Runtime
 
 ACTION_METHODS = ("chat.postMessage", "chat.postEphemeral", "reactions.add")
 TOKEN = "xoxb-test-0000-secret"
+APP_TOKEN = "xapp-test-0000-secret"
+TRANSPORTS = ("rtm", "socket-mode")
+"""Values for a ``transport`` parameter that runs a test over each transport."""
+
+CONNECT_METHODS = {"rtm": "rtm.connect", "socket-mode": "apps.connections.open"}
+"""The Web API method that opens a session, by transport."""
 
 
 @dataclass
@@ -51,12 +57,16 @@ def connected(record: Record) -> bool:
     return isinstance(record, ConnectionState) and record.phase == "connected"
 
 
-def start_responder(emulator: Emulator, rules_path: Path, **options: Any) -> tuple[Runtime, Collected]:
-    """Start a runtime against ``emulator`` and wait until it is connected."""
+def start_responder(
+    emulator: Emulator, rules_path: Path, transport: str = "rtm", **options: Any
+) -> tuple[Runtime, Collected]:
+    """Start a runtime over ``transport`` against ``emulator`` and wait until it is connected."""
     collected = Collected()
     config = RunConfig(
         rules_path=rules_path,
         token=TOKEN,
+        transport="socket-mode" if transport == "socket-mode" else "rtm",
+        app_token=APP_TOKEN if transport == "socket-mode" else None,
         slack_url=emulator.base_url,
         ping_interval=options.pop("ping_interval", 1.0),
         pong_timeout=options.pop("pong_timeout", 0.8),
@@ -68,6 +78,11 @@ def start_responder(emulator: Emulator, rules_path: Path, **options: Any) -> tup
     collected.wait_for(connected)
     emulator.wait_for_sessions(1)
     return runtime, collected
+
+
+def connect_calls(emulator: Emulator, transport: str) -> int:
+    """The number of calls to ``transport``'s connect method so far, failed ones included."""
+    return len(emulator.calls(CONNECT_METHODS[transport]))
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

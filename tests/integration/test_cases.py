@@ -10,7 +10,9 @@ import pytest
 from responder.emulator import Emulator
 from tests.integration.harness import (
     TOKEN,
+    TRANSPORTS,
     assert_calls_match,
+    connect_calls,
     read_jsonl,
     start_responder,
     wait_for_action_calls,
@@ -21,14 +23,15 @@ CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "rules.toml
 EVENT_GAP = 0.03
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("name", CASE_NAMES)
-def test_case_makes_exactly_the_expected_calls(name: str) -> None:
+def test_case_makes_exactly_the_expected_calls(name: str, transport: str) -> None:
     case = CASES / name
     events = read_jsonl(case / "events.jsonl")
     expected = read_jsonl(case / "calls.jsonl")
 
     with Emulator() as emulator:
-        runtime, collected = start_responder(emulator, case / "rules.toml")
+        runtime, collected = start_responder(emulator, case / "rules.toml", transport)
         try:
             for event in events:
                 emulator.send_event(event)
@@ -38,6 +41,6 @@ def test_case_makes_exactly_the_expected_calls(name: str) -> None:
             runtime.stop()
 
     assert_calls_match(actual, expected)
-    assert emulator.connect_calls == 1
+    assert connect_calls(emulator, transport) == 1
     for record in collected.snapshot():
         assert TOKEN not in repr(record)

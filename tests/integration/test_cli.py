@@ -19,37 +19,42 @@ from responder.emulator import Emulator, Workspace
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "rules.example.toml"
 TOKEN = "xoxb-cli-test-7f3a9c"
+APP_TOKEN = "xapp-cli-test-41be07"
 STATE_HOME = tempfile.mkdtemp(prefix="responder-cli-state-")
 GREET = '[[rule]]\nname = "greet"\nwords = ["hello"]\n[[rule.action]]\nreply = "Hi {user}!"\n'
 
 
-def responder(*args: str, token: str | None = TOKEN, **options: Any) -> subprocess.CompletedProcess[str]:
+def responder(
+    *args: str, token: str | None = TOKEN, app_token: str | None = None, **options: Any
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "responder", *args],
         capture_output=True,
         text=True,
         timeout=options.pop("timeout", 60),
-        env=environment(token),
+        env=environment(token, app_token),
         cwd=options.pop("cwd", ROOT),
     )
 
 
-def environment(token: str | None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "SLACK_BOT_TOKEN"}
+def environment(token: str | None, app_token: str | None = None) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")}
     env["PYTHONPATH"] = str(ROOT)
     env["XDG_STATE_HOME"] = STATE_HOME
     if token is not None:
         env["SLACK_BOT_TOKEN"] = token
+    if app_token is not None:
+        env["SLACK_APP_TOKEN"] = app_token
     return env
 
 
-def start(*args: str, token: str | None = TOKEN) -> subprocess.Popen[str]:
+def start(*args: str, token: str | None = TOKEN, app_token: str | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "responder", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=environment(token),
+        env=environment(token, app_token),
         cwd=ROOT,
     )
 
@@ -134,7 +139,8 @@ def test_run_stops_on_invalid_auth_without_looping(tmp_path: Path) -> None:
     assert TOKEN not in result.stdout + result.stderr
 
 
-def test_standalone_emulator_and_headless_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transport", ["rtm", "socket-mode"])
+def test_standalone_emulator_and_headless_run(tmp_path: Path, transport: str) -> None:
     scenario = tmp_path / "scenario.toml"
     scenario.write_text(
         "[[step]]\nwait = 0.5\n"
@@ -154,7 +160,8 @@ def test_standalone_emulator_and_headless_run(tmp_path: Path) -> None:
         base_url = first_line.rsplit(" ", 1)[-1].strip()
         assert base_url.startswith("http://127.0.0.1:")
 
-        run = start("run", str(rules), "--headless", "--slack-url", base_url)
+        app_token = APP_TOKEN if transport == "socket-mode" else None
+        run = start("run", str(rules), "--headless", "--slack-url", base_url, app_token=app_token)
         posts = lambda: [call for call in read_calls(calls_path) if call["method"] == "chat.postMessage"]  # noqa: E731
         wait_for(lambda: len(posts()) >= 2)
         time.sleep(1.5)
@@ -175,7 +182,9 @@ def test_standalone_emulator_and_headless_run(tmp_path: Path) -> None:
     assert "Traceback" not in run_err
     assert "fired: greet" in run_out
     assert "sent: rule greet" in run_out
+    assert f"over {transport}" in run_out
     assert TOKEN not in run_out + run_err + calls_path.read_text(encoding="utf-8")
+    assert APP_TOKEN not in run_out + run_err + calls_path.read_text(encoding="utf-8")
     assert outputs[1][0] == 0
 
 

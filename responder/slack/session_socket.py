@@ -1,4 +1,7 @@
-"""One websocket session on an RTM URL: opening handshake, keepalive pings, reads."""
+"""One websocket session on a URL from ``rtm.connect`` or ``apps.connections.open``.
+
+It does the opening handshake, keepalive pings, reads and sends.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from typing import Any, Callable
 import websocket
 from websocket import ABNF
 
-from responder.slack.rtm_api import endpoint_of
+from responder.slack.connect_api import endpoint_of
 from responder.slack.tls import CA_BUNDLE_HINT
 
 logger = logging.getLogger(__name__)
@@ -28,8 +31,8 @@ class SessionEnded(Exception):
     """The websocket session is over. The message gives the cause in a few words."""
 
 
-class RtmSocket:
-    """A websocket to one ``rtm.connect`` URL, with its own keepalive.
+class SessionSocket:
+    """A websocket to one single-use session URL, with its own keepalive.
 
     A WebSocket PING goes out right after the handshake and every ``ping_interval``
     seconds after it. The session counts as dead once a ping has gone unanswered for
@@ -105,6 +108,13 @@ class RtmSocket:
         elif opcode == ABNF.OPCODE_CLOSE:
             raise SessionEnded(_close_reason(bytes(frame.data)))
         return None
+
+    def send_text(self, text: str) -> None:
+        """Send one TEXT frame. Raises ``SessionEnded`` when the connection is gone."""
+        try:
+            self._ws.send(text)
+        except Exception as error:
+            raise SessionEnded(_read_failure_reason(error)) from None
 
     def close(self) -> None:
         """Send a close frame, wait briefly for the server's, and release the socket."""

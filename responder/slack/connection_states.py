@@ -1,4 +1,4 @@
-"""Connection-state records and log lines of the RTM transport."""
+"""Connection-state records and log lines of a transport (RTM or Socket Mode)."""
 
 from __future__ import annotations
 
@@ -50,11 +50,14 @@ class StateReporter:
         now = time.time()
         self._state("reconnecting", at=now, attempt=attempt, next_try_at=now + delay, reason=reason)
 
-    def goodbye(self, attempt: int, endpoint: str) -> None:
-        """Report a ``goodbye`` frame, which leads to an immediate reconnect."""
-        logger.info("Slack sent goodbye on %s; reconnecting now", endpoint)
+    def rotating(self, attempt: int, endpoint: str, reason: str) -> None:
+        """Report a request by Slack to move to a new connection, which starts at once.
+
+        ``reason`` is ``goodbye`` over RTM, or ``disconnect: <reason>`` over Socket Mode.
+        """
+        logger.info("Slack sent %s on %s; opening a new connection now", reason, endpoint)
         now = time.time()
-        self._state("reconnecting", at=now, attempt=attempt, next_try_at=now, reason="goodbye")
+        self._state("reconnecting", at=now, attempt=attempt, next_try_at=now, reason=reason)
 
     def stopped(self, reason: str) -> None:
         """Report the end of the transport."""

@@ -30,11 +30,11 @@ class FrameDispatcher:
         self.skipped: collections.Counter[str] = collections.Counter()
 
     def dispatch(self, frame: Frame) -> None:
-        """Handle one frame other than ``goodbye``, which the transport acts on itself."""
+        """Handle one classified frame; the caller acts on ``hello`` and ``goodbye`` itself."""
         if isinstance(frame, EventFrame):
-            self._deliver(frame.payload)
+            self.deliver(frame.payload)
         elif isinstance(frame, SkippedFrame):
-            self._skip(frame)
+            self.skip(frame)
         elif isinstance(frame, ErrorFrame):
             logger.warning("Slack sent an error frame: code %s: %s", frame.code, frame.message)
             self._emit(SlackErrorFrame(at=time.time(), code=frame.code, message=frame.message))
@@ -43,12 +43,14 @@ class FrameDispatcher:
             # experimental reconnect_url, which clients must ignore.
             logger.debug("ignored %s frame", frame.type)
 
-    def _skip(self, frame: SkippedFrame) -> None:
+    def skip(self, frame: SkippedFrame) -> None:
+        """Count ``frame`` by its reason and record it as skipped."""
         self.skipped[frame.reason] += 1
         logger.debug("skipped frame (%s): %s", frame.reason, frame.detail)
         self._emit(FrameSkipped(at=time.time(), reason=frame.reason, detail=frame.detail))
 
-    def _deliver(self, payload: dict[str, Any]) -> None:
+    def deliver(self, payload: dict[str, Any]) -> None:
+        """Pass one event payload on to ``on_event``."""
         try:
             self._on_event(payload)
         except Exception as error:
