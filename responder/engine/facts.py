@@ -46,12 +46,16 @@ def delivery_ts(event: Event) -> str | None:
     return event.ts
 
 
-def delivery_key(event: Event) -> tuple[str, str] | None:
-    """Return the dedupe key (channel, ts) of ``event``, or None when it lacks either."""
+def delivery_key(event: Event) -> tuple[str, str, str] | None:
+    """Return the dedupe key (type, channel, ts) of ``event``, or None when it lacks channel or ts.
+
+    The type is part of the key because Socket Mode delivers a message that mentions the
+    bot twice, as ``message`` and as ``app_mention``, with the same channel and ts.
+    """
     ts = delivery_ts(event)
     if event.channel is None or ts is None:
         return None
-    return (event.channel, ts)
+    return (event.type, event.channel, ts)
 
 
 def local_time(at: float, zone: ZoneInfo) -> datetime.datetime | None:

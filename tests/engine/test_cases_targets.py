@@ -144,6 +144,27 @@ def test_same_message_on_two_sockets() -> None:
     )
 
 
+def test_app_mention_of_a_message_is_no_duplicate_of_it() -> None:
+    rules = """
+        [[rule]]
+        name = "mentioned"
+        event = "app_mention"
+        words = ["deploy"]
+        [[rule.action]]
+        reply = "On it."
+    """
+    frames = """
+        {"type":"message","user":"U0TEST1","text":"<@U0SELF> deploy","channel":"C0TEST1","ts":"1700000010.000100"}
+        {"type":"app_mention","user":"U0TEST1","text":"<@U0SELF> deploy","channel":"C0TEST1","ts":"1700000010.000100","event_ts":"1700000010.000100"}
+        {"type":"app_mention","user":"U0TEST1","text":"<@U0SELF> deploy","channel":"C0TEST1","ts":"1700000010.000100","event_ts":"1700000010.000100"}
+    """
+    decisions = replay(rules, frames)
+
+    assert decisions[1].ignored is None
+    assert decisions[2].ignored == DUPLICATE
+    assert fired(decisions) == [(), ("mentioned",), ()]
+
+
 def test_duplicate_after_the_window_is_handled_again() -> None:
     engine = load_engine(GREET)
     frame = '{"type":"message","user":"U0TEST1","text":"hello","channel":"C0TEST1","ts":"1700000009.000100"}'
