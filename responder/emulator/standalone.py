@@ -8,6 +8,7 @@ from pathlib import Path
 
 from responder.emulator.scenario import load_scenario
 from responder.emulator.server import Emulator
+from responder.emulator.socket_records import Delivery, SocketAck
 from responder.emulator.steps import Scenario
 from responder.emulator.validation import ScenarioError
 from responder.signals import handle_stop_signals
@@ -61,4 +62,25 @@ def run_standalone(
         logger.info("Slack emulator: interrupted, stopping")
     finally:
         emulator.stop()
+        summary = socket_mode_summary(emulator.socket_deliveries(), emulator.socket_acks())
+        if summary:
+            print(summary, flush=True)
     return EXIT_OK
+
+
+def socket_mode_summary(deliveries: list[Delivery], acks: list[SocketAck]) -> str:
+    """Say how many envelopes went out and how each was acknowledged; empty without Socket Mode."""
+    if not deliveries and not acks:
+        return ""
+
+    events = {delivery.event_id for delivery in deliveries}
+    redelivered = sum(1 for delivery in deliveries if delivery.retry_attempt > 0)
+    acked = {ack.envelope_id for ack in acks if ack.status == "acked"}
+    never = sum(1 for delivery in deliveries if delivery.envelope_id not in acked)
+    twice = sum(1 for ack in acks if ack.status == "duplicate")
+    unknown = sum(1 for ack in acks if ack.status == "unknown")
+    return (
+        f"Socket Mode: {len(deliveries)} envelopes for {len(events)} events "
+        f"({redelivered} redelivered); {len(acked)} acknowledged, {twice} acknowledged again, "
+        f"{never} never acknowledged, {unknown} acknowledgements of unknown envelopes"
+    )
