@@ -58,7 +58,9 @@ class SessionSocket:
         self._ping_interval = ping_interval
         self._pong_timeout = pong_timeout
         self._clock = clock
-        self._ws = websocket.WebSocket(sslopt=dict(sslopt or {}), enable_multithread=True)
+        # Text frames are decoded with replacement later (frames.classify_frame), so
+        # websocket-client's own pure-Python UTF-8 check would only repeat the work.
+        self._ws = websocket.WebSocket(sslopt=dict(sslopt or {}), enable_multithread=True, skip_utf8_validation=True)
         self._aborted = threading.Event()
         self._unanswered: OrderedDict[int, float] = OrderedDict()
         self._next_ping_at = 0.0
