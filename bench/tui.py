@@ -34,7 +34,7 @@ import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Coroutine, Sequence
 
 from textual import events
 
@@ -274,8 +274,17 @@ async def measure(app: TimedApp, emulator: Connection, rate: int, seconds: float
     return result
 
 
-def run_rate(rate: int, seconds: float, folder: Path) -> RunResult:
-    """Start the emulator in a child process, the runtime and the screen here, and measure one rate."""
+Measure = Callable[[TimedApp, Connection, int, float], Coroutine[Any, Any, RunResult]]
+
+
+def run_rate(
+    rate: int, seconds: float, folder: Path, measure_run: Measure = measure, *, freeze_startup: bool = True
+) -> RunResult:
+    """Start the emulator in a child process, the runtime and the screen here, and measure one rate.
+
+    ``freeze_startup`` freezes the start-up objects for the garbage collector, as
+    ``responder run`` and ``responder demo`` do.
+    """
     rules_path = folder / "bench-rules.toml"
     rules_path.write_text(RULES, encoding="utf-8")
     context = multiprocessing.get_context("spawn")
@@ -293,10 +302,11 @@ def run_rate(rate: int, seconds: float, folder: Path) -> RunResult:
             rules_path=str(rules_path),
             keymap_file=folder / "keys.toml",
             watch_rules=False,
+            freeze_startup=freeze_startup,
         )
         runtime.start()
         try:
-            return asyncio.run(measure(app, ours, rate, seconds))
+            return asyncio.run(measure_run(app, ours, rate, seconds))
         finally:
             runtime.stop()
     finally:
@@ -343,13 +353,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the monitoring screen under load.")
     parser.add_argument("--rates", default="200,1000,5000", help="events per second, comma-separated")
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds of traffic per rate (default 60)")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="leave the start-up objects to the garbage collector, as before the screen froze them",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
     results = []
     with tempfile.TemporaryDirectory(prefix="responder-bench-tui-") as folder:
         for rate in (int(value) for value in args.rates.split(",")):
-            result = run_rate(rate, args.seconds, Path(folder))
+            result = run_rate(rate, args.seconds, Path(folder), freeze_startup=not args.no_freeze)
             print(report([result]).splitlines()[-1], flush=True)
             results.append(result)
     print()

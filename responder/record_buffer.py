@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from typing import Mapping, NamedTuple, Protocol
 
 from responder.decisions import Decision
 from responder.records import Record
+
+logger = logging.getLogger(__name__)
+
+MAX_RECORDS = 50_000
+"""The maximum number of records waiting for the observer. The TUI drains up to 10,000
+every 50 ms, so only an observer that stopped draining for seconds reaches it."""
 
 
 class RecordSink(Protocol):
@@ -21,18 +28,45 @@ class RecordBuffer:
 
     Producers never block. The observer calls :meth:`drain` on its own schedule
     (the TUI every 50 ms), so the screen is updated once per batch, not per event.
+    Past ``max_records`` waiting records the oldest are dropped and counted, so an
+    observer that falls behind cannot make memory grow without bound.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_records: int = MAX_RECORDS) -> None:
+        if max_records < 1:
+            raise ValueError(f"max_records must be at least 1, got {max_records}")
         self._records: deque[Record] = deque()
+        self._max_records = max_records
+        self._dropped = 0
+        self._dropped_total = 0
         self._lock = threading.Lock()
         self._ready = threading.Event()
 
     def __call__(self, record: Record) -> None:
         with self._lock:
             self._records.append(record)
+            if len(self._records) > self._max_records:
+                self._records.popleft()
+                self._dropped += 1
+                self._dropped_total += 1
+                dropped_total = self._dropped_total
+            else:
+                dropped_total = 0
         if not self._ready.is_set():
             self._ready.set()
+        if dropped_total and (dropped_total == 1 or dropped_total % 10_000 == 0):
+            logger.warning(
+                "Records arrive faster than they are shown: %d dropped so far, the oldest "
+                "first, and the counters miss them",
+                dropped_total,
+            )
+
+    def take_dropped(self) -> int:
+        """Return how many records were dropped since the last call, and reset that count."""
+        with self._lock:
+            dropped = self._dropped
+            self._dropped = 0
+        return dropped
 
     def drain(self, limit: int | None = None) -> list[Record]:
         """Remove and return up to ``limit`` records (all when None), oldest first."""

@@ -25,6 +25,7 @@ from responder.tui.actions import (
     describe_actions,
 )
 from responder.tui.bindings import APP_BINDINGS, ResponderCommands, binding_ids
+from responder.tui.gc_tuning import freeze_startup_objects
 from responder.tui.keymap import keymap_path, load_keymap
 from responder.tui.rules_table import RulesTable, describe_rule
 from responder.tui.state import Clock, EventRate, MonitorState
@@ -40,6 +41,9 @@ DRAIN_LIMIT = 10_000
 
 COUNTS_INTERVAL = 1.0
 """Seconds between two updates of the rules table's counts at most."""
+
+DROPPED_NOTE_INTERVAL = 5.0
+"""Seconds between two notes about records dropped by the buffer at most."""
 
 RecordT = TypeVar("RecordT", bound=Record)
 
@@ -78,13 +82,16 @@ class ResponderApp(ViewActions):
         keymap_file: Path | None = None,
         watch_rules: bool = True,
         cursor_blink: bool = True,
+        freeze_startup: bool = False,
     ) -> None:
         """Set up the screen; it starts on mount.
 
         ``keymap_file`` defaults to ``$XDG_CONFIG_HOME/responder/keys.toml``. With
         ``watch_rules`` the rules are reloaded when their file changes. With
         ``cursor_blink`` False, text cursors do not blink, so that a screenshot does not
-        depend on the moment it is taken.
+        depend on the moment it is taken. With ``freeze_startup``, the objects alive after
+        the first screen update are exempted from garbage collection (see
+        :func:`freeze_startup_objects`); leave it off where several apps share a process.
         """
         super().__init__()
         if max_events < 1:
@@ -102,6 +109,7 @@ class ResponderApp(ViewActions):
         """The user's keys by binding id, as read from ``keymap_file``."""
         self.watch_rules = watch_rules
         self.cursor_blink = cursor_blink
+        self.freeze_startup = freeze_startup
         self.state = MonitorState(rules_path)
         """Counters, connection and rules as of the last applied batch."""
         self.rate = EventRate()
@@ -109,6 +117,10 @@ class ResponderApp(ViewActions):
         self.batches_applied = 0
         self.display_errors = 0
         """Records that could not be counted or shown because doing so raised."""
+        self.records_dropped = 0
+        """Records that the buffer dropped because the screen fell behind."""
+        self._dropped_noted = 0
+        self._dropped_noted_at = -DROPPED_NOTE_INTERVAL
         self._rules_version_shown = 0
         self._counts_shown_at = -COUNTS_INTERVAL
         self._status_second = -1
@@ -153,6 +165,8 @@ class ResponderApp(ViewActions):
         self.events.focus()
         if self.watch_rules and self.state.rules_path and Path(self.state.rules_path).is_file():
             self.start_watching(self.state.rules_path)
+        if self.freeze_startup:
+            self.call_after_refresh(freeze_startup_objects)
 
     def on_unmount(self) -> None:
         self.stop_watching()
@@ -168,6 +182,7 @@ class ResponderApp(ViewActions):
     def drain_buffer(self) -> None:
         """Apply the records waiting in the buffer as one batch, then refresh the status."""
         records = self._buffer.drain(DRAIN_LIMIT)
+        self._count_dropped(self._buffer.take_dropped())
         wall_clock = self.clock.wall()
         if records or int(wall_clock) != self._status_second:
             self._poll_names()
@@ -181,6 +196,19 @@ class ResponderApp(ViewActions):
             self._status_second = int(wall_clock)
             self._show_status(wall_clock)
         self.follow_indicator.show_state_of(self.events)
+
+    def _count_dropped(self, dropped: int) -> None:
+        self.records_dropped += dropped
+        unnoted = self.records_dropped - self._dropped_noted
+        now = time.monotonic()
+        if not unnoted or now - self._dropped_noted_at < DROPPED_NOTE_INTERVAL:
+            return
+        self._dropped_noted = self.records_dropped
+        self._dropped_noted_at = now
+        self.note(
+            f"{unnoted:,} records dropped because the screen fell behind; the counters miss them",
+            style="bold red",
+        )
 
     def _show_status(self, wall_clock: float) -> None:
         now = self.clock.monotonic()

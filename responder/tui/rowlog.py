@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Callable, ClassVar, Generic, Sequence, TypeVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -18,8 +19,8 @@ from textual.strip import Strip
 RowT = TypeVar("RowT")
 
 CURSOR_STYLE = Style(reverse=True)
-STRIP_CACHE_SIZE = 256
-"""Rendered rows kept for repaints: a few screens' worth. Each costs about 2 KB at 140 columns."""
+STRIP_CACHE_SIZE = 128
+"""Rendered rows kept for repaints: about three screens' worth at 40 lines."""
 
 
 class RowLog(ScrollView, Generic[RowT], can_focus=True):
@@ -95,6 +96,8 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         self._first_number = 0
         self._width = 0
         self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        self._style: Style | None = None
+        """The widget's Rich style, computed once until the styles change."""
 
     @property
     def row_count(self) -> int:
@@ -268,7 +271,20 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         elif new_rows:
             widest = max(self.format_row(row).cell_len for row in new_rows)
             self._width = max(self._width, widest)
-        self.virtual_size = Size(self._width, len(self._rows))
+
+        size = Size(self._width, len(self._rows))
+        if size.width != self.virtual_size.width or not self.container_size:
+            # A new width may show or hide the horizontal scrollbar, which needs a layout.
+            self.virtual_size = size
+            return
+
+        # The vertical scrollbar is always shown (overflow-y: scroll), so a new row count
+        # only moves its thumb. Assigning virtual_size would lay out the whole screen
+        # again, which costs tens of milliseconds at 140×40 with every batch.
+        # NOTE: _scroll_update is private to Textual (8.2.8, the pinned version).
+        self.set_reactive(RowLog.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -298,13 +314,21 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._style = None
+
+    def _base_style(self) -> Style:
+        # DOMNode.rich_style walks every ancestor's styles on each call.
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
+        style = self._base_style()
         if index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, style)
 
         row = self._rows[index]
         marked = row is self.cursor_row
@@ -313,11 +337,22 @@ class RowLog(ScrollView, Generic[RowT], can_focus=True):
         if cached is not None:
             return cached
 
-        text = self.format_row(row)
-        strip = Strip(text.render(self.app.console), text.cell_len)
-        strip = strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
-        strip = strip.apply_style(self.rich_style)
-        if marked:
-            strip = strip.apply_style(CURSOR_STYLE)
+        strip = Strip(self._row_segments(self.format_row(row), scroll_x, width, style, marked), width)
         self._strips[key] = strip
         return strip
+
+    def _row_segments(self, text: Text, scroll_x: int, width: int, style: Style, marked: bool) -> list[Segment]:
+        """Render ``text`` cut to the view, padded to ``width``, with the widget's style under it.
+
+        This builds one strip per row: Textual's ``Strip.crop_extend`` and ``apply_style``
+        would make three, each with seven caches of its own, kept alive by the row cache.
+        """
+        segments = list(text.render(self.app.console))
+        if scroll_x:
+            pieces = list(Segment.divide(segments, [scroll_x, scroll_x + width]))
+            segments = pieces[1] if len(pieces) > 1 else []
+        segments = Segment.adjust_line_length(segments, width, pad=True)
+        segments = list(Segment.apply_style(segments, style))
+        if marked:
+            segments = list(Segment.apply_style(segments, CURSOR_STYLE))
+        return segments
