@@ -81,23 +81,26 @@ class PhaseResult:
         return self.replies.answered / self.span_seconds if self.span_seconds > 0 else math.nan
 
 
-def client_command(client: str, rules_path: Path, base_url: str) -> list[str]:
+def client_command(client: str, rules_path: Path, base_url: str, journal: bool = True) -> list[str]:
     """Return the command line that starts ``client`` against the emulator."""
     if client == "responder":
-        return [sys.executable, "-m", "responder", "run", str(rules_path), "--headless", "--slack-url", base_url]
+        command = [sys.executable, "-m", "responder", "run", str(rules_path), "--headless", "--slack-url", base_url]
+        return command if journal else [*command, "--no-journal"]
     if client == "seed":
         return [sys.executable, str(BENCH_DIR / "seed_rtm_client.py"), str(rules_path), "--slack-url", base_url]
     raise ValueError(f"unknown client {client!r}; expected one of {', '.join(CLIENTS)}")
 
 
-def start_client(client: str, rules_path: Path, base_url: str, out_dir: Path, label: str) -> subprocess.Popen[bytes]:
+def start_client(
+    client: str, rules_path: Path, base_url: str, out_dir: Path, label: str, journal: bool = True
+) -> subprocess.Popen[bytes]:
     """Start ``client`` with its output in ``out_dir/LABEL.out`` and ``LABEL.err``."""
     # A state folder of its own keeps the responder's delivery journal out of the user's.
     state = out_dir / f"{label}.state"
     environment = dict(os.environ, SLACK_BOT_TOKEN=TOKEN, PYTHONPATH=str(REPO_ROOT), XDG_STATE_HOME=str(state))
     with (out_dir / f"{label}.out").open("wb") as stdout, (out_dir / f"{label}.err").open("wb") as stderr:
         return subprocess.Popen(
-            client_command(client, rules_path, base_url), cwd=REPO_ROOT, env=environment, stdout=stdout, stderr=stderr
+            client_command(client, rules_path, base_url, journal), cwd=REPO_ROOT, env=environment, stdout=stdout, stderr=stderr
         )
 
 
@@ -183,7 +186,7 @@ def run_phase(
     messages = make_messages(round(rate * args.seconds), rules, bench_channels())
     label = f"{client}-{rate:g}"
     print(f"running {client} at {rate:g} messages/s for {args.seconds:g} s", file=sys.stderr, flush=True)
-    process = start_client(client, rules_path, emulator.base_url, args.out_dir, label)
+    process = start_client(client, rules_path, emulator.base_url, args.out_dir, label, journal=not args.no_journal)
     try:
         wait_for_connection(emulator, process, args.out_dir / f"{label}.err")
         warm_up(emulator, rules[0])
@@ -270,6 +273,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out-dir", type=Path, help="folder for the rules file and client output (default: a new temp folder)")
     parser.add_argument("--profile", action="store_true", help="record every client with py-spy (adds overhead)")
     parser.add_argument("--profile-gil", action="store_true", help="with --profile, sample only the thread holding the GIL")
+    parser.add_argument("--no-journal", action="store_true", help="run the responder without its delivery journal")
     parser.add_argument("--markdown", type=Path, help="also write the results table to this file")
     args = parser.parse_args(argv)
     args.rates = [float(rate) for rate in args.rates.split(",") if rate.strip()]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import TextIO
 
-from responder.decisions import Decision
+from responder.decisions import Decision, PlannedAction
 from responder.record_buffer import RecordBuffer
 from responder.records import (
     ActionResult,
+    ActionRetrying,
     ConnectionState,
     DecisionMade,
     FrameSkipped,
@@ -28,8 +30,14 @@ def clip(text: str, width: int = TEXT_WIDTH) -> str:
 
 
 def format_time(at: float) -> str:
-    """Local wall-clock time of a record, ``HH:MM:SS.mmm``."""
-    return time.strftime("%H:%M:%S", time.localtime(at)) + f".{int(at % 1 * 1000):03d}"
+    """Return the local wall-clock time of a record, ``HH:MM:SS.mmm``."""
+    return _format_second(int(at)) + f".{int(at % 1 * 1000):03d}"
+
+
+@functools.lru_cache(maxsize=4)
+def _format_second(second: int) -> str:
+    # Records come in time order, so a few cached seconds spare a strftime per line.
+    return time.strftime("%H:%M:%S", time.localtime(second))
 
 
 def format_connection(record: ConnectionState) -> str:
@@ -63,12 +71,35 @@ def format_decision(decision: Decision) -> list[str]:
     return lines
 
 
-def format_action(record: ActionResult) -> str:
-    """Format the outcome of an action as one line."""
-    action = record.action
+def format_target(action: PlannedAction) -> str:
+    """Return where an action goes: ``channel=C… thread_ts=…``."""
     where = f"channel={action.channel}"
     if action.thread_ts:
         where += f" thread_ts={action.thread_ts}"
+    return where
+
+
+def format_wait(seconds: float) -> str:
+    """Format a wait in seconds with two significant digits below 10: ``0.05``, ``1.5``, ``2``, ``30``."""
+    if seconds >= 10:
+        return f"{seconds:.0f}"
+    if seconds < 0.01:
+        return "0"
+    return f"{seconds:.2g}"
+
+
+def format_retrying(record: ActionRetrying) -> str:
+    """Format a scheduled retry as one line, with the wait, the attempt and Slack's error."""
+    action = record.action
+    wait = format_wait(max(0.0, record.retry_at - record.at))
+    attempt = f"attempt {record.attempt} of {record.max_retries}"
+    return f"retrying after {wait} s ({attempt}): rule {action.rule} {action.method} {format_target(action)}: {record.error}"
+
+
+def format_action(record: ActionResult) -> str:
+    """Format the outcome of an action as one line."""
+    action = record.action
+    where = format_target(action)
     what = f":{action.reaction}:" if action.reaction else clip(action.text or "")
     if record.status == "failed":
         return f"action failed: rule {action.rule} {action.method} {where}: {record.error}"
@@ -84,6 +115,8 @@ def format_record(record: Record) -> list[str]:
         return format_decision(record.decision)
     if isinstance(record, ActionResult):
         return [format_action(record)]
+    if isinstance(record, ActionRetrying):
+        return [format_retrying(record)]
     if isinstance(record, RulesLoaded):
         if record.ok:
             return [f"rules loaded from {record.path}: {len(record.rule_names)} rules"] + [

@@ -67,6 +67,24 @@ class ActionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ActionRetrying:
+    """A failed call that the outbox tries again later: rate limited, HTTP 5xx or a network error.
+
+    ``attempt`` is the number of the retry now scheduled, from 1 to ``max_retries``.
+    ``retry_at`` is the wall-clock time (``time.time()``) at which it may start, and
+    ``error`` is Slack's error code, ``http_<status>``, or a few words naming the network
+    error. The action ends later in exactly one ``ActionResult``.
+    """
+
+    at: float
+    action: PlannedAction
+    attempt: int
+    max_retries: int
+    retry_at: float
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
 class RulesLoaded:
     """A (re)load of the rules file: the rule names on success, the problems if not."""
 
@@ -94,6 +112,7 @@ Record = Union[
     SlackErrorFrame,
     DecisionMade,
     ActionResult,
+    ActionRetrying,
     RulesLoaded,
     Notice,
 ]

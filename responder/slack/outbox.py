@@ -1,9 +1,12 @@
 """The outbox: carries out planned actions through the Web API, channel by channel.
 
-Each target channel has its own first-in-first-out queue and its own worker
-thread, so a slow or rate-limited channel never holds up another. A channel has
-at most one call in flight. Its posts are paced to one per ``min_interval``
-seconds. Reactions keep their place in the queue but are not paced.
+A small pool of worker threads (``workers``) serves every channel. Each channel has its
+own first-in-first-out queue and at most one call in flight, so its actions keep their
+order. Its posts are paced to one per ``min_interval`` seconds, start to start.
+Reactions keep their place in the queue but are not paced. A channel that waits, for
+its pace or for a retry, is parked in a heap and ties up no worker, so a paced or
+rate-limited channel never holds up another (see ``responder.slack.outbox_queue``).
+Calls go over keep-alive connections, one per worker (see ``responder.slack.keepalive``).
 
 Long text: a post longer than ``max_text_length`` code points is split into several
 posts to the same thread (see ``responder.slack.split``), each journaled and sent as
@@ -16,8 +19,8 @@ Failures: a rate limit (``ratelimited`` or ``rate_limited``, with or without HTT
 the body's ``retry_after``), or ``default_retry_after`` seconds when Slack names no
 wait, then retries the same action. Network errors, HTTP 5xx and Slack's server
 errors are retried after 1 s, 2 s, 4 s, … (±25 % jitter). Together these retries
-stop after ``max_retries``. Every other error is final at once. Every action ends
-in exactly one ``ActionResult``.
+stop after ``max_retries``. Each scheduled retry is reported as an ``ActionRetrying``.
+Every other error is final at once. Every action ends in exactly one ``ActionResult``.
 
 With a journal, each action is stored before it is queued and an action whose key
 is already stored is not sent again; see ``responder.journal``.
@@ -25,7 +28,6 @@ is already stored is not sent again; see ``responder.journal``.
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import logging
 import threading
@@ -36,9 +38,10 @@ from slack_sdk import WebClient
 
 from responder.decisions import PlannedAction
 from responder.records import ActionResult, Notice, Record
-from responder.slack.outbox_calls import PACED_METHODS
-from responder.slack.outbox_delivery import CLOSED_ERROR, Pacer, Sender
+from responder.slack.outbox_calls import PACED_METHODS, api_caller
+from responder.slack.outbox_delivery import CLOSED_ERROR, Sender
 from responder.slack.outbox_journal import DeliveryJournal, JournalSteps
+from responder.slack.outbox_queue import ChannelQueues, Delivery
 from responder.slack.split import split_text
 
 __all__ = ["CLOSED_ERROR", "TOO_LONG_ERROR", "TOO_LONG_NOTICE", "Outbox"]
@@ -56,9 +59,16 @@ DROPPED_ERROR = "not_sent_after_msg_too_long"
 
 DEFAULT_MAX_TEXT_LENGTH = 3900
 
+DEFAULT_WORKERS = 8
+"""Worker threads, and so the maximum number of calls in flight at once."""
+
 
 class Outbox:
-    """Queues, paces, sends and retries planned actions; reports each outcome."""
+    """Queues, paces, sends and retries planned actions; reports each outcome.
+
+    ``client`` gives the API URL, token, TLS context and timeout. Calls go through a
+    keep-alive connection per worker, or through ``client`` itself when it has a proxy.
+    """
 
     def __init__(
         self,
@@ -69,41 +79,35 @@ class Outbox:
         max_retries: int = 5,
         default_retry_after: float = 1.0,
         retry_delay: float = 1.0,
-        idle_timeout: float = 30.0,
+        workers: int = DEFAULT_WORKERS,
         max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
         journal: DeliveryJournal | None = None,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if workers < 1:
+            raise ValueError(f"invalid outbox workers {workers}: expected at least 1")
         # slack_sdk retries a call once by itself after a connection error, even when
         # the request may already have reached Slack, which can post a message twice.
         # Only the outbox's own retries, which it counts and reports, may apply.
         client.retry_handlers = []
         self._on_record = on_record
-        self._min_interval = min_interval
-        self._idle_timeout = idle_timeout
         self.max_text_length = max_text_length
         """Maximum text length of one post in code points; longer texts are split."""
-        self._clock = clock
-        # One lock guards the queues. Each channel's worker waits on a condition of its
-        # own, so a submit wakes one thread instead of every idle worker. ``_changed``
-        # wakes only ``close``, when a queue gets shorter.
-        self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)
-        self._wakeups: dict[str, threading.Condition] = {}
-        self._queues: dict[str, collections.deque[PlannedAction]] = {}
-        self._workers: dict[str, threading.Thread] = {}
-        self._closing = False
-        self._abandon = threading.Event()
+        self._api = api_caller(client)
+        self._queues = ChannelQueues(min_interval)
         self._journal = JournalSteps(journal, self._emit)
         self._sender = Sender(
-            client,
+            self._api,
             journal=self._journal,
             emit=self._emit,
-            abandon=self._abandon,
             max_retries=max_retries,
             default_retry_after=default_retry_after,
             retry_delay=retry_delay,
         )
+        # NOTE: a call that hangs keeps its worker busy until the client's timeout (30 s in
+        # ``responder run``), so ``workers`` hanging channels delay every other channel.
+        self._max_workers = workers
+        self._workers: list[threading.Thread] = []
+        self._workers_lock = threading.Lock()
 
     def submit(self, action: PlannedAction) -> None:
         """Split ``action`` if its text is too long, journal each piece, queue it and return.
@@ -114,17 +118,21 @@ class Outbox:
             self._emit(ActionResult(at=time.time(), action=action, status="dry_run"))
             return
 
+        # The pieces of one reply are queued together, so when Slack rejects the first one
+        # as too long, the worker finds every later one in the queue and drops it.
+        claimed: list[Delivery] = []
         for piece in self.pieces(action):
             if self._journal.claim(piece):
-                self._enqueue(piece)
+                claimed.append(Delivery(piece))
             else:
                 self._report_known(piece)
+        self._enqueue(claimed)
 
     def resume(self, actions: Iterable[PlannedAction]) -> None:
         """Queue actions that the journal already stores as planned (from an earlier run)."""
         for action in actions:
             logger.info("rule %s: sending %s in %s planned by an earlier run", action.rule, action.method, action.channel)
-            self._enqueue(action)
+            self._enqueue([Delivery(action)])
 
     def pieces(self, action: PlannedAction) -> list[PlannedAction]:
         """Return ``action``, or one action per piece when its text is over the length limit."""
@@ -143,41 +151,44 @@ class Outbox:
         return [dataclasses.replace(action, text=part, chunk=number) for number, part in enumerate(parts, 1)]
 
     def pending(self) -> int:
-        """Number of actions queued or in flight."""
-        with self._changed:
-            return self._count_pending()
+        """Return the number of actions queued or in flight."""
+        return self._queues.pending()
 
     def close(self, timeout: float = 5.0) -> None:
         """Send what is queued for up to ``timeout`` seconds, then give up and join.
 
         Actions given up are reported as failed with ``outbox_closed`` but stay
-        planned in the journal, so the next run sends them.
+        planned in the journal, so the next run sends them. A call in flight at the
+        deadline still ends in its own result, after this method has returned.
         """
         deadline = time.monotonic() + timeout
-        with self._changed:
-            self._closing = True
-            for wakeup in self._wakeups.values():
-                wakeup.notify()
-            while self._count_pending() and time.monotonic() < deadline:
-                self._changed.wait(deadline - time.monotonic())
-            left = self._count_pending()
-            workers = list(self._workers.values())
-
+        left = self._queues.drain(timeout)
         if left:
             logger.warning("outbox closed with %d actions not sent; they are reported as failed", left)
-            self._abandon.set()
+            for delivery in self._queues.abandon():
+                self._report_closed(delivery.action)
+        self._queues.stop()
+
+        with self._workers_lock:
+            workers = list(self._workers)
         for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
+        if not any(worker.is_alive() for worker in workers):
+            self._api.close()
 
-    def _enqueue(self, action: PlannedAction) -> None:
-        with self._changed:
-            if not self._closing:
-                self._queues.setdefault(action.channel, collections.deque()).append(action)
-                self._start_worker(action.channel)
-                self._wakeups[action.channel].notify()
-                return
+    def _enqueue(self, deliveries: list[Delivery]) -> None:
+        if not deliveries:
+            return
+        if self._queues.put(deliveries):
+            self._start_workers()
+            return
 
-        logger.warning("rule %s: action for %s arrived after the outbox closed", action.rule, action.channel)
+        for delivery in deliveries:
+            action = delivery.action
+            logger.warning("rule %s: action for %s arrived after the outbox closed", action.rule, action.channel)
+            self._report_closed(action)
+
+    def _report_closed(self, action: PlannedAction) -> None:
         self._emit(ActionResult(at=time.time(), action=action, status="failed", error=CLOSED_ERROR))
 
     def _report_known(self, action: PlannedAction) -> None:
@@ -188,77 +199,56 @@ class Outbox:
         logger.info("%s", message)
         self._emit(Notice(at=time.time(), level="info", message=message, ids=(action.rule, action.channel)))
 
-    def _count_pending(self) -> int:
-        return sum(len(queue) for queue in self._queues.values())
-
-    def _start_worker(self, channel: str) -> None:
-        if channel in self._workers:
+    def _start_workers(self) -> None:
+        if len(self._workers) >= self._max_workers:
             return
-        self._wakeups[channel] = threading.Condition(self._lock)
-        worker = threading.Thread(
-            target=self._work, args=(channel,), name=f"outbox-{channel}", daemon=True
-        )
-        self._workers[channel] = worker
-        worker.start()
+        with self._workers_lock:
+            while len(self._workers) < self._max_workers:
+                worker = threading.Thread(target=self._work, name=f"outbox-{len(self._workers) + 1}", daemon=True)
+                self._workers.append(worker)
+                worker.start()
 
-    def _work(self, channel: str) -> None:
-        pacer = Pacer(self._min_interval, self._clock, self._sender.sleep)
+    def _work(self) -> None:
         while True:
-            action = self._next_action(channel)
-            if action is None:
+            delivery = self._queues.take()
+            if delivery is None:
                 return
 
-            result = self._sender.deliver(action, pacer)
-            self._emit(result)
-            if result.error == TOO_LONG_ERROR and action.method in PACED_METHODS:
-                self._drop_rest_of_reply(action)
-                self._post_too_long_notice(action, pacer)
-            with self._changed:
-                self._queues[channel].popleft()
-                self._changed.notify_all()
+            outcome = self._sender.attempt(delivery)
+            if not isinstance(outcome, ActionResult):
+                if not self._queues.defer(delivery, outcome):
+                    self._report_closed(delivery.action)
+                continue
 
-    def _next_action(self, channel: str) -> PlannedAction | None:
-        """Return the head of the channel's queue; None ends the idle worker."""
-        with self._changed:
-            deadline = time.monotonic() + self._idle_timeout
-            while True:
-                queue = self._queues.get(channel)
-                if queue:
-                    return queue[0]
+            self._emit(outcome)
+            if outcome.error == TOO_LONG_ERROR and delivery.journaled and delivery.action.method in PACED_METHODS:
+                self._replace_rest_of_reply(delivery)
+            else:
+                self._queues.finish(delivery)
 
-                remaining = deadline - time.monotonic()
-                if self._closing or remaining <= 0:
-                    del self._workers[channel]
-                    del self._wakeups[channel]
-                    self._queues.pop(channel, None)
-                    return None
-                self._wakeups[channel].wait(remaining)
+    def _replace_rest_of_reply(self, rejected: Delivery) -> None:
+        """Drop the later pieces of ``rejected``'s reply and post a notice in their place."""
+        action = rejected.action
+        reply_key = dataclasses.replace(action, chunk=0).key
+        notice = dataclasses.replace(action, verb="notice", text=TOO_LONG_NOTICE, chunk=0, broadcast=False)
+        dropped, queued = self._queues.finish(
+            rejected,
+            drop=lambda entry: entry.journaled and dataclasses.replace(entry.action, chunk=0).key == reply_key,
+            first=Delivery(notice, journaled=False),
+        )
 
-    def _drop_rest_of_reply(self, rejected: PlannedAction) -> None:
-        """Take the later pieces of ``rejected``'s reply out of the queue; each fails."""
-        reply_key = dataclasses.replace(rejected, chunk=0).key
-        with self._changed:
-            queue = self._queues[rejected.channel]
-            head = queue.popleft()
-            dropped = [action for action in queue if dataclasses.replace(action, chunk=0).key == reply_key]
-            kept = [action for action in queue if dataclasses.replace(action, chunk=0).key != reply_key]
-            queue.clear()
-            queue.extend([head, *kept])
-
-        for action in dropped:
-            self._journal.failed(action, DROPPED_ERROR)
-            self._emit(ActionResult(at=time.time(), action=action, status="failed", error=DROPPED_ERROR))
+        for entry in dropped:
+            self._journal.failed(entry.action, DROPPED_ERROR)
+            self._emit(ActionResult(at=time.time(), action=entry.action, status="failed", error=DROPPED_ERROR))
         if dropped:
             logger.warning(
                 "rule %s: %d further pieces of the reply in %s not sent after msg_too_long",
-                rejected.rule,
+                action.rule,
                 len(dropped),
-                rejected.channel,
+                action.channel,
             )
-
-    def _post_too_long_notice(self, rejected: PlannedAction, pacer: Pacer) -> None:
-        notice = dataclasses.replace(rejected, verb="notice", text=TOO_LONG_NOTICE, chunk=0, broadcast=False)
-        self._emit(self._sender.deliver(notice, pacer, journaled=False))
+        if not queued:
+            self._report_closed(notice)
 
     def _emit(self, record: Record) -> None:
         try:

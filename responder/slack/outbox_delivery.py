@@ -1,19 +1,16 @@
-"""The calls behind one action: pacing, the call itself, retries, and its result."""
+"""One call for a queued action: the call itself, its journal steps, and what comes next."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Callable
 
-from slack_sdk import WebClient
-
-from responder.decisions import PlannedAction
-from responder.records import ActionResult, Notice, Record
+from responder.records import ActionResult, ActionRetrying, Record
 from responder.slack.backoff import Backoff
-from responder.slack.outbox_calls import PACED_METHODS, call_slack
+from responder.slack.outbox_calls import ApiCaller, call_slack
 from responder.slack.outbox_journal import JournalSteps
+from responder.slack.outbox_queue import Delivery
 from responder.slack.webclient import API_CALL_ERRORS, ApiFailure, classify_failure
 
 logger = logging.getLogger(__name__)
@@ -21,86 +18,59 @@ logger = logging.getLogger(__name__)
 CLOSED_ERROR = "outbox_closed"
 """The ``error`` of an action that was still queued when ``close()`` gave up."""
 
-
-class Pacer:
-    """Spaces the calls of one channel at least ``interval`` seconds apart, start to start."""
-
-    def __init__(
-        self, interval: float, clock: Callable[[], float], sleep: Callable[[float], None]
-    ) -> None:
-        self._interval = interval
-        self._clock = clock
-        self._sleep = sleep
-        self._last_start = -float("inf")
-
-    def wait_turn(self) -> None:
-        """Sleep until the next call may start, and count it as started."""
-        self._sleep(self._last_start + self._interval - self._clock())
-        self._last_start = self._clock()
+BACKOFF_CAP = 30.0
+"""Maximum wait in seconds between two retries after a server or network error."""
 
 
 class Sender:
-    """Makes the call for one action until it succeeds, fails for good or runs out of retries."""
+    """Makes one call for a delivery and decides: sent, failed for good, or retry after a wait."""
 
     def __init__(
         self,
-        client: WebClient,
+        api: ApiCaller,
         *,
         journal: JournalSteps,
         emit: Callable[[Record], None],
-        abandon: threading.Event,
         max_retries: int,
         default_retry_after: float,
         retry_delay: float,
     ) -> None:
-        self._client = client
+        self._api = api
         self._journal = journal
         self._emit = emit
-        self._abandon = abandon
         self._max_retries = max_retries
         self._default_retry_after = default_retry_after
         self._retry_delay = retry_delay
 
-    def sleep(self, seconds: float) -> None:
-        """Wait ``seconds``, or less once the outbox gives up on its queue."""
-        if seconds > 0:
-            self._abandon.wait(seconds)
+    def attempt(self, delivery: Delivery) -> ActionResult | float:
+        """Call Slack once for ``delivery``; return its final result, or the seconds to wait
+        before the next try (after emitting an ``ActionRetrying``)."""
+        action = delivery.action
+        if delivery.journaled:
+            self._journal.sending(action)
+        outcome = self._call(delivery)
+        if isinstance(outcome, ActionResult):
+            if delivery.journaled:
+                self._record_outcome(outcome)
+            return outcome
 
-    def deliver(self, action: PlannedAction, pacer: Pacer, *, journaled: bool = True) -> ActionResult:
-        """Send ``action`` and return its result; ``journaled`` keeps its journal entry current."""
-        backoff = Backoff(self._retry_delay, cap=30.0, minimum=min(0.5, self._retry_delay))
-        retries = 0
-        while True:
-            if action.method in PACED_METHODS:
-                pacer.wait_turn()
-            if self._abandon.is_set():
-                # Left as planned in the journal, so the next run sends it.
-                return ActionResult(at=time.time(), action=action, status="failed", error=CLOSED_ERROR)
+        failure = outcome
+        if failure.kind == "final" or delivery.retries >= self._max_retries:
+            if delivery.journaled:
+                self._journal.failed(action, failure.code)
+            return self._failed(delivery, failure)
+        if delivery.journaled and failure.status is not None:
+            # Slack responded with an error, so nothing was posted, and a run that stops now sends it later.
+            self._journal.refused(action)
+        # NOTE: after a network error Slack may have posted the message already, and
+        # chat.postMessage has no idempotency key, so this retry can post it twice.
+        delivery.retries += 1
+        return self._announce_retry(delivery, failure)
 
-            if journaled:
-                self._journal.sending(action)
-            outcome = self._call(action)
-            if isinstance(outcome, ActionResult):
-                if journaled:
-                    self._record_outcome(outcome)
-                return outcome
-
-            failure = outcome
-            if failure.kind == "final" or retries >= self._max_retries:
-                if journaled:
-                    self._journal.failed(action, failure.code)
-                return self._failed(action, failure, retries)
-            if journaled and failure.status is not None:
-                # Slack responded with an error, so nothing was posted, and a run that stops now sends it later.
-                self._journal.refused(action)
-            # NOTE: after a network error Slack may have posted the message already, and
-            # chat.postMessage has no idempotency key, so this retry can post it twice.
-            retries += 1
-            self.sleep(self._announce_retry(action, failure, backoff, retries))
-
-    def _call(self, action: PlannedAction) -> ActionResult | ApiFailure:
+    def _call(self, delivery: Delivery) -> ActionResult | ApiFailure:
+        action = delivery.action
         try:
-            ts = call_slack(self._client, action)
+            ts = call_slack(self._api, action)
         except API_CALL_ERRORS as error:
             return classify_failure(action.method, error)
         except Exception as error:
@@ -117,23 +87,42 @@ class Sender:
         else:
             self._journal.failed(result.action, result.error or "failed")
 
-    def _announce_retry(
-        self, action: PlannedAction, failure: ApiFailure, backoff: Backoff, retry: int
-    ) -> float:
+    def _announce_retry(self, delivery: Delivery, failure: ApiFailure) -> float:
+        action = delivery.action
         if failure.kind == "rate_limited":
             wait = failure.retry_after if failure.retry_after is not None else self._default_retry_after
             description = f"{action.method} rate limited ({failure.code}, HTTP {failure.status})"
         else:
-            wait = backoff.next_delay()
+            if delivery.backoff is None:
+                delivery.backoff = Backoff(self._retry_delay, cap=BACKOFF_CAP, minimum=min(0.5, self._retry_delay))
+            wait = delivery.backoff.next_delay()
             description = failure.describe()
 
-        message = f"{description} in {action.channel}: retry {retry} of {self._max_retries} in {wait:.1f} s"
-        logger.info("rule %s: %s", action.rule, message)
-        self._emit(Notice(at=time.time(), level="warning", message=message, ids=(action.rule, action.channel)))
+        logger.info(
+            "rule %s: %s in %s: retry %d of %d in %.1f s",
+            action.rule,
+            description,
+            action.channel,
+            delivery.retries,
+            self._max_retries,
+            wait,
+        )
+        now = time.time()
+        self._emit(
+            ActionRetrying(
+                at=now,
+                action=action,
+                attempt=delivery.retries,
+                max_retries=self._max_retries,
+                retry_at=now + wait,
+                error=failure.code,
+            )
+        )
         return wait
 
-    def _failed(self, action: PlannedAction, failure: ApiFailure, retries: int) -> ActionResult:
-        after = f" after {retries} retries" if retries else ""
+    def _failed(self, delivery: Delivery, failure: ApiFailure) -> ActionResult:
+        action = delivery.action
+        after = f" after {delivery.retries} retries" if delivery.retries else ""
         logger.warning(
             "rule %s: %s in %s failed%s: %s",
             action.rule,

@@ -9,8 +9,10 @@ from textual import events
 from textual.widgets import Static
 
 from responder.decisions import PlannedAction, SkippedAction
+from responder.headless import format_wait
 from responder.records import (
     ActionResult,
+    ActionRetrying,
     ConnectionState,
     DecisionMade,
     Notice,
@@ -33,6 +35,7 @@ _STATUS_MARKS = {
     "failed": (" ✗ failed  ", "bold red"),
     "dry_run": (" ◌ dry run ", "yellow"),
 }
+_RETRYING_MARK = (" ↻ retry   ", "yellow")
 _NOTICE_MARKS = {"info": ("·", "dim"), "warning": ("⚠", "yellow"), "error": ("✗", "red")}
 
 
@@ -77,6 +80,8 @@ def activity_rows(record: Record, names: Names | None = None) -> list[Text]:
     """Format the rows that ``record`` adds to the actions pane (none for most decisions)."""
     if isinstance(record, ActionResult):
         return [action_result_row(record, names)]
+    if isinstance(record, ActionRetrying):
+        return [retrying_row(record, names)]
     if isinstance(record, DecisionMade):
         return [skipped_action_row(record.at, skip) for skip in record.decision.skipped]
     if isinstance(record, SlackErrorFrame):
@@ -109,6 +114,27 @@ def action_result_row(record: ActionResult, names: Names | None = None) -> Text:
     if record.status != "failed":
         parts.append((_content(action), ""))
     return assemble(parts)
+
+
+def retrying_row(record: ActionRetrying, names: Names | None = None) -> Text:
+    """Format a scheduled retry: Slack's error, the target, the wait and the attempt.
+
+    The action's later result (sent or failed) arrives as a row of its own.
+    """
+    action = record.action
+    channels = names.channels if names is not None else {}
+    wait = format_wait(max(0.0, record.retry_at - record.at))
+    return assemble(
+        [
+            (clock(record.at), "dim"),
+            _RETRYING_MARK,
+            (one_line(f"{action.rule} #{action.number}"), "bold"),
+            (f" {action.verb}: ", ""),
+            (one_line(record.error), "bold yellow"),
+            (one_line(f" → {_target(action, channels)}"), ""),
+            (f", retrying after {wait} s (attempt {record.attempt} of {record.max_retries})", "yellow"),
+        ]
+    )
 
 
 def skipped_action_row(at: float, skip: SkippedAction) -> Text:

@@ -11,6 +11,7 @@ from responder.decisions import PlannedAction, RuleResult
 from responder.record_buffer import RuleSwitches
 from responder.records import (
     ActionResult,
+    ActionRetrying,
     ConnectionState,
     DecisionMade,
     FrameSkipped,
@@ -169,7 +170,7 @@ class MonitorState:
         if isinstance(record, SlackErrorFrame):
             self.counters.slack_errors += 1
             return True
-        return isinstance(record, Notice)
+        return isinstance(record, (Notice, ActionRetrying))
 
     def take_changed_rules(self) -> set[str]:
         """Return and reset the names of rules whose totals changed."""

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from responder.emulator import Emulator
-from responder.records import DecisionMade
+from responder.records import ActionResult, ActionRetrying, DecisionMade
 from responder.runtime import RunConfig, Runtime
 from tests.faults.helpers import (
     CONNECT_METHODS,
@@ -111,6 +111,35 @@ def test_default_reply_limit_drops_the_rest(tmp_path: Path) -> None:
     ]
     assert [ts for ts, _ in skips] == [trigger_ts(number) for number in range(11, 21)]
     assert all("reply_limit 10/60s" in reason for _, reason in skips)
+
+
+def test_rate_limited_reply_records_in_order(tmp_path: Path) -> None:
+    with Emulator() as emulator:
+        emulator.fail_method("chat.postMessage", status=429, retry_after=1)
+        runtime, collected = start_responder(emulator, write_rules(tmp_path), min_post_interval=0.0)
+        try:
+            emulator.send_event(message("1700000126.000300"))
+            wait_until(lambda: any(isinstance(r, ActionResult) for r in collected.snapshot()), 10.0, "a result")
+        finally:
+            runtime.stop()
+
+    records = [
+        record
+        for record in collected.snapshot()
+        if isinstance(record, (ActionRetrying, ActionResult))
+        or (isinstance(record, DecisionMade) and record.decision.actions)
+    ]
+    assert [type(record) for record in records] == [DecisionMade, ActionRetrying, ActionResult]
+    planned, retrying, result = records
+    assert isinstance(planned, DecisionMade)
+    assert isinstance(retrying, ActionRetrying)
+    assert isinstance(result, ActionResult)
+    assert retrying.action == planned.decision.actions[0]
+    assert retrying.error == "ratelimited"
+    assert retrying.retry_at - retrying.at >= 1.0
+    assert result.status == "sent"
+    first_try, retry = (float(call["at"]) for call in posts(emulator))
+    assert retry - first_try >= 1.0
 
 
 @pytest.mark.slow

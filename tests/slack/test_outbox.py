@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from responder.decisions import PlannedAction, SlackMethod
 from responder.emulator import Emulator
-from responder.records import ActionResult, Notice
+from responder.records import ActionResult, ActionRetrying
 from responder.slack.outbox import CLOSED_ERROR, Outbox
 from tests.slack.fake_slack import Reply, ScriptedApi
 from tests.slack.helpers import TOKEN, Collector, gaps
@@ -200,10 +200,9 @@ def test_rate_limit_pauses_only_its_channel(emulator: Emulator, collector: Colle
     assert len(other) == 1
     assert other[0] < retry
     assert [result.status for result in found] == ["sent", "sent"]
-    notice = collector.of_type(Notice)[0]
-    assert "429" in notice.message
-    assert "C0TEST1" in notice.message
-    assert notice.ids == ("greet", "C0TEST1")
+    retrying = collector.of_type(ActionRetrying)
+    assert [record.action.channel for record in retrying] == ["C0TEST1"]
+    assert retrying[0].error == "ratelimited"
 
 
 def test_rate_limit_without_retry_after_waits_the_default(emulator: Emulator, collector: Collector) -> None:
@@ -271,7 +270,7 @@ def test_unreachable_api_is_retried_then_reported(collector: Collector) -> None:
     outbox.close()
 
     assert (result.status, result.error) == ("failed", "connection refused")
-    assert len(collector.of_type(Notice)) == 1
+    assert [record.error for record in collector.of_type(ActionRetrying)] == ["connection refused"]
 
 
 def test_slow_channel_does_not_block_another(emulator: Emulator, collector: Collector) -> None:
