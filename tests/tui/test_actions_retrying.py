@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-
 from responder.decisions import PlannedAction
 from responder.emulator import Emulator
 from responder.records import ActionRetrying
