@@ -190,4 +190,9 @@ def test_split_pieces_fit_and_rejoin(parts: list[str], limit: int) -> None:
         assert text[len(rebuilt) :].startswith(piece)
         assert len(rebuilt) not in unsafe_cuts(text) or len(rebuilt) == 0
         rebuilt += piece
-    assert rebuilt == text
+    # A cut at the text's last character drops that whitespace and leaves no piece after it.
+    assert text[len(rebuilt) :] in ("", " ", "\n")
+
+
+def test_cut_at_the_last_character_drops_that_space_only() -> None:
+    assert split_text("a" * 10 + " ", 10) == ["a" * 10]
