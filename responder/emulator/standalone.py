@@ -69,18 +69,18 @@ def run_standalone(
 
 
 def socket_mode_summary(deliveries: list[Delivery], acks: list[SocketAck]) -> str:
-    """Say how many envelopes went out and how each was acknowledged; empty without Socket Mode."""
+    """Return a line that counts the envelopes sent and their acknowledgements, or "" without Socket Mode."""
     if not deliveries and not acks:
         return ""
 
     events = {delivery.event_id for delivery in deliveries}
     redelivered = sum(1 for delivery in deliveries if delivery.retry_attempt > 0)
     acked = {ack.envelope_id for ack in acks if ack.status == "acked"}
-    never = sum(1 for delivery in deliveries if delivery.envelope_id not in acked)
-    twice = sum(1 for ack in acks if ack.status == "duplicate")
+    unacknowledged = sum(1 for delivery in deliveries if delivery.envelope_id not in acked)
+    repeated = sum(1 for ack in acks if ack.status == "duplicate")
     unknown = sum(1 for ack in acks if ack.status == "unknown")
     return (
         f"Socket Mode: {len(deliveries)} envelopes for {len(events)} events "
-        f"({redelivered} redelivered); {len(acked)} acknowledged, {twice} acknowledged again, "
-        f"{never} never acknowledged, {unknown} acknowledgements of unknown envelopes"
+        f"({redelivered} redelivered); {len(acked)} acknowledged, {repeated} acknowledged again, "
+        f"{unacknowledged} never acknowledged, {unknown} acknowledgements of unknown envelopes"
     )
