@@ -194,3 +194,21 @@ def test_pieces_of_a_long_text_are_journaled_apart(tmp_path: Path) -> None:
     assert [piece.key for piece in pieces] == [f"{long_reply.key}|{number}" for number in (1, 2, 3)]
     assert [call["text"] for call in calls] == [piece.text for piece in pieces]
     assert all(journal.state_of(piece) == "sent" for piece in pieces)
+
+
+def test_taken_over_action_keeps_every_field(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    action = PlannedAction(
+        rule="relay", number=2, verb="reply", method="chat.postMessage", channel="C0TEST2",
+        event_ts="1700000150.000100", thread_ts="1700000150.000100", text="Grüße <@U0TEST1>",
+        reaction=None, timestamp="1700000150.000100", broadcast=True, user="U0TEST1", dry_run=False, chunk=3,
+    )
+    first = Journal(path)
+    first.begin(SCOPE)
+    first.claim(action)
+    first.close()
+
+    second = Journal(path)
+    taken = second.begin(SCOPE)
+
+    assert taken == [action]
