@@ -139,8 +139,11 @@ class Controls(Protocol):
         Raise ``KeyError`` when no loaded rule has that name.
         """
 
-    def set_dry_run(self, dry_run: bool) -> None:
-        """Make every rule a dry run, or every rule live, dropping per-rule dry-run switches."""
+    def set_dry_run(self, dry_run: bool | None) -> None:
+        """Make every rule a dry run, or every rule live, dropping per-rule dry-run switches.
+
+        ``dry_run`` None gives every rule back the ``dry_run`` of the rules file.
+        """
 
     def explain(self, decision: Decision) -> str | None:
         """Return a preformatted, multi-line account of why each rule did or did not fire.

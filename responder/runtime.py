@@ -176,8 +176,8 @@ class Runtime:
         """Make rule ``name`` a dry run or live."""
         self._controls.set_rule_dry_run(name, dry_run)
 
-    def set_dry_run(self, dry_run: bool) -> None:
-        """Make every rule a dry run, or every rule live."""
+    def set_dry_run(self, dry_run: bool | None) -> None:
+        """Make every rule a dry run or live; None gives each rule the rules file's setting."""
         self._controls.set_dry_run(dry_run)
 
     def explain(self, decision: Decision) -> str | None:

@@ -93,8 +93,11 @@ class RuntimeControls:
             if self.engine is not None:
                 self.engine.set_dry_run(name, dry_run)
 
-    def set_dry_run(self, dry_run: bool) -> None:
-        """Make every rule a dry run, or every rule live, dropping per-rule switches."""
+    def set_dry_run(self, dry_run: bool | None) -> None:
+        """Make every rule a dry run, or every rule live, dropping per-rule switches.
+
+        ``dry_run`` None gives every rule back the ``dry_run`` of the rules file.
+        """
         with self._lock:
             self._all_dry_run = dry_run
             self._rule_dry_run.clear()

@@ -122,14 +122,21 @@ class Engine:
         self._require_rule(rule)
         self._enabled[rule] = enabled
 
-    def set_dry_run(self, rule: str | None, dry_run: bool) -> None:
-        """Make one rule, or every rule when ``rule`` is None, a dry run or live."""
+    def set_dry_run(self, rule: str | None, dry_run: bool | None) -> None:
+        """Make one rule, or every rule when ``rule`` is None, a dry run or live.
+
+        ``dry_run`` None drops the switch, so the rule (or every rule) goes back to the
+        ``dry_run`` of the rules file.
+        """
         if rule is None:
             self._dry_run_all = dry_run
             self._dry_run_rules.clear()
             return
         self._require_rule(rule)
-        self._dry_run_rules[rule] = dry_run
+        if dry_run is None:
+            self._dry_run_rules.pop(rule, None)
+        else:
+            self._dry_run_rules[rule] = dry_run
 
     def is_enabled(self, rule: Rule) -> bool:
         """Tell whether ``rule`` is switched on, by its ``enabled`` key or :meth:`set_enabled`."""

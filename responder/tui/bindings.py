@@ -73,7 +73,7 @@ APP_BINDINGS: list[BindingType] = [
         "toggle_dry_run_all",
         "All dry run",
         id="responder.dry_run_all",
-        tooltip="Make every rule a dry run, or every rule live when all are dry runs.",
+        tooltip="Make every rule a dry run; press again to give each rule its own setting back.",
     ),
     Binding(
         "o",

@@ -38,6 +38,8 @@ class ControlActions(App[int]):
         self._stop_watching = threading.Event()
         self._reloaded_digest: str | None = None
         """Hash of the rules file when a reload was last requested, so an unchanged file is not reloaded twice."""
+        self.all_dry_run = False
+        """Whether the dry-run key has made every rule a dry run, until it is pressed again."""
 
     def note(self, message: str, style: str = "dim") -> None:
         """Add a line to the actions pane; subclasses show it."""
@@ -104,10 +106,10 @@ class ControlActions(App[int]):
         self.call_controls(f"Switching rule {name} to {mode}", set_dry_run, SWITCHES_GROUP)
 
     def action_toggle_dry_run_all(self) -> None:
-        """Make every rule a dry run, or every rule live when all of them are dry runs already."""
-        switches = self.state.switches
-        dry_run = not (switches and all(value.dry_run for value in switches.values()))
-        mode = "dry runs" if dry_run else "live"
+        """Make every rule a dry run, or give every rule back its own setting from the rules file."""
+        dry_run: bool | None = None if self.all_dry_run else True
+        mode = "dry runs" if dry_run else "their dry_run setting from the rules file"
+        self.all_dry_run = not self.all_dry_run
         self.note(f"switching every rule to {mode}")
         set_all = partial(self.controls_call, "set_dry_run", dry_run)
         self.call_controls(f"Switching every rule to {mode}", set_all, SWITCHES_GROUP)

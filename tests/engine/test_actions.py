@@ -211,6 +211,11 @@ def test_dry_run_switches() -> None:
     assert dry_runs("1.3") == [False, True]
     decider.set_dry_run(None, False)
     assert dry_runs("1.4") == [False, False]
+    decider.set_dry_run(None, None)
+    assert dry_runs("1.5") == [False, True]
+    decider.set_dry_run("b", False)
+    decider.set_dry_run("b", None)
+    assert dry_runs("1.6") == [False, True]
 
 
 def test_settings_dry_run_applies_to_every_rule() -> None:

@@ -136,7 +136,7 @@ def test_dry_run_key_switches_every_rule_both_ways() -> None:
             await pilot.press("D")
             await wait_for(pilot, lambda: "DRY RUN" not in app.status_bar.message)
 
-            assert controls.calls_to("set_dry_run") == [(True,), (False,)]
+            assert controls.calls_to("set_dry_run") == [(True,), (None,)]
 
     run(scenario)
 

@@ -76,10 +76,10 @@ class RecordingControls:
         with self._lock:
             self.dry_run_rules[name] = dry_run
 
-    def set_dry_run(self, dry_run: bool) -> None:
+    def set_dry_run(self, dry_run: bool | None) -> None:
         self._record("set_dry_run", dry_run)
         with self._lock:
-            self.dry_run_all = dry_run
+            self.dry_run_all = bool(dry_run)
             self.dry_run_rules.clear()
 
     def explain(self, decision: Decision) -> str | None:
