@@ -21,6 +21,10 @@ Filter (press / and type; Escape clears it):
   rule:greet      events that fired a rule whose name contains "greet"
   Terms combine: "channel:ops rule:deploy api" needs all three. Case is ignored.
 
+Rules table: the rule switch keys act on the rule under the table's cursor (the first
+rule until another is chosen). Tab moves the focus to the table, and the arrow keys or a
+click choose a rule. Ctrl+P opens the command palette, which lists every action.
+
 Mouse: click an event to open it, click a rule to select it, scroll with the wheel.
 Keys can be changed in $XDG_CONFIG_HOME/responder/keys.toml, for example
   "responder.quit" = "ctrl+x"
