@@ -60,7 +60,7 @@ def replay_command(args: argparse.Namespace, out: TextIO | None = None, err: Tex
         else:
             out.write("".join(line + "\n" for line in decision_lines(f"{args.events}:{item.line}", decision)))
 
-    summary = f"{events} events, {actions} actions, {skipped} lines skipped\n"
+    summary = f"{counted(events, 'event')}, {counted(actions, 'action')}, {counted(skipped, 'line')} skipped\n"
     (err if args.json else out).write(summary)
     return EXIT_OK
 
@@ -116,3 +116,8 @@ def action_json(decision: Decision, action: PlannedAction) -> dict[str, Any]:
         record["reaction"] = action.reaction
     record["dry_run"] = action.dry_run
     return record
+
+
+def counted(count: int, noun: str) -> str:
+    """Return ``"1 event"`` or ``"3 events"``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -77,7 +77,7 @@ def test_text_output_prints_every_decision(tmp_path: Path) -> None:
     assert lines[1].startswith("  rule greet reply in C0TEST1 thread 1700000005.000100: ")
     assert lines[2].endswith("-> ignored: own message")
     assert lines[3].endswith("nothing to see -> no rule fired")
-    assert lines[4] == "3 events, 1 actions, 0 lines skipped"
+    assert lines[4] == "3 events, 1 action, 0 lines skipped"
 
 
 def test_replay_is_deterministic(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_bad_lines_are_skipped_and_counted(tmp_path: Path) -> None:
     assert err[1] == f"{events}:2: skipped: not a JSON object but an array"
     assert err[2] == f'{events}:3: skipped: "event" is not a JSON object but a string'
     assert err[3] == f"{events}:6: skipped: not a JSON object but a string"
-    assert err[-1] == "1 events, 1 actions, 4 lines skipped"
+    assert err[-1] == "1 event, 1 action, 4 lines skipped"
     assert len(json_lines(result.stdout)) == 1
 
 
@@ -150,7 +150,7 @@ def test_invalid_utf8_line_is_not_fatal(tmp_path: Path) -> None:
     result = responder("replay", str(EXAMPLE), str(events), "--json")
 
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines()[-1] == "2 events, 1 actions, 0 lines skipped"
+    assert result.stderr.splitlines()[-1] == "2 events, 1 action, 0 lines skipped"
 
 
 def test_missing_files_exit_2_and_broken_rules_1(tmp_path: Path) -> None:
