@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping
@@ -296,10 +297,22 @@ def make_web_client(config: RunConfig, token: str | None = None) -> WebClient:
     """Build the Web API client for ``config`` (base URL, TLS trust), with the bot token by default."""
     from responder.slack.tls import ssl_context
 
-    base_url = config.slack_url if config.slack_url.endswith("/") else config.slack_url + "/"
     return WebClient(
-        token=token or config.token, base_url=base_url, timeout=30, ssl=ssl_context(config.ca_bundle)
+        token=token or config.token, base_url=api_base_url(config.slack_url), timeout=30, ssl=ssl_context(config.ca_bundle)
     )
+
+
+def api_base_url(slack_url: str) -> str:
+    """Return ``slack_url`` with the trailing slash that slack_sdk needs, and ``api/`` when it has no path.
+
+    ``http://127.0.0.1:8765`` becomes ``http://127.0.0.1:8765/api/``, as Web API methods
+    live under ``/api/``; a URL with a path of its own keeps it.
+    """
+    parts = urllib.parse.urlsplit(slack_url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    if path == "/":
+        path = "/api/"
+    return urllib.parse.urlunsplit(parts._replace(path=path))
 
 
 def make_transport(
