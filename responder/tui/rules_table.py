@@ -81,11 +81,11 @@ class RulesTable(DataTable[Text]):
 
 
 def state_cell(switches: RuleSwitches | None) -> Text:
-    """Describe a rule's switches: ``live``, ``dry run`` or ``off``, ``?`` when unknown."""
+    """Describe a rule's switches: ``live``, ``dry run``, ``off`` or ``off, dry run``, ``?`` when unknown."""
     if switches is None:
         return Text("?", style="dim")
     if not switches.enabled:
-        return Text("off", style="bold red")
+        return Text("off, dry run" if switches.dry_run else "off", style="bold red")
     if switches.dry_run:
         return Text("dry run", style="yellow")
     return Text("live", style="green")

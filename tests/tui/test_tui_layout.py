@@ -7,7 +7,9 @@ import time
 from rich.text import Text
 
 from responder.decisions import SkippedAction
+from responder.record_buffer import RuleSwitches
 from responder.records import ConnectionState, Notice
+from responder.tui.rules_table import state_cell
 from tests.tui.tui_helpers import (
     SIZE,
     RecordingControls,
@@ -214,3 +216,8 @@ def test_sent_action_shows_channel_name() -> None:
             assert "→ #general in thread" in app.actions.row_texts()[0]
 
     run(scenario)
+
+
+def test_state_cell_of_a_rule_off_and_dry() -> None:
+    assert state_cell(RuleSwitches(False, True)).plain == "off, dry run"
+    assert state_cell(RuleSwitches(False, False)).plain == "off"
