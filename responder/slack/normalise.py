@@ -32,6 +32,9 @@ def normalise(raw: Mapping[str, Any], identity: Identity) -> Event:
 
     event_type = _string(raw.get("type")) or ""
     subtype = _string(raw.get("subtype")) or ""
+    if not subtype and event_type == "message" and raw.get("hidden") is True and isinstance(raw.get("message"), Mapping):
+        # The Events API (Socket Mode) sends message_replied without its subtype.
+        subtype = "message_replied"
     if event_type == "message":
         source = _message_source(raw, subtype)
         target_channel = _id(raw.get("channel"))

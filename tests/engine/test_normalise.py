@@ -118,6 +118,24 @@ def test_plain_message_fields() -> None:
     assert not event.text_unchanged
 
 
+def test_events_api_reply_notice_is_message_replied() -> None:
+    raw = {
+        "type": "message",
+        "hidden": True,
+        "channel": "C0TEST1",
+        "channel_type": "channel",
+        "ts": "1700000002.000300",
+        "event_ts": "1700000002.000300",
+        "message": {"type": "message", "user": "U0TEST1", "text": "parent", "ts": "1700000002.000100", "thread_ts": "1700000002.000100"},
+    }
+    event = normalise(raw, OFFLINE_IDENTITY)
+
+    assert event.subtype == "message_replied"
+    assert event.user == "U0TEST1"
+    assert event.text == "parent"
+    assert event.hidden
+
+
 def test_edit_reads_the_nested_message() -> None:
     raw = {
         "type": "message",
