@@ -137,7 +137,7 @@ def _disconnect_signal(frame: dict[str, Any]) -> Signal:
 def _log_hello(frame: dict[str, Any]) -> None:
     debug_info = as_dict(frame.get("debug_info"))
     logger.info(
-        "Socket Mode hello: %s open connections for this app; Slack refreshes this one in about %s s",
+        "Socket Mode hello: open connections for this app: %s; Slack refreshes this one in about %s s",
         frame.get("num_connections", "?"),
         debug_info.get("approximate_connection_time", "?"),
     )
