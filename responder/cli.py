@@ -184,3 +184,8 @@ def configure_logging(args: argparse.Namespace) -> None:
     # slack_sdk logs whole responses at DEBUG, and rtm.connect's contains a
     # single-use websocket URL that works as a credential for 30 s.
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+
+    # Every failed call raises, and the responder reports it in its own words, so the
+    # client's own ERROR line for the same failure is kept for debug logs only.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("slack_sdk.web.base_client").setLevel(logging.CRITICAL)
