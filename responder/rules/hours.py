@@ -98,7 +98,7 @@ def _day_number(name: str, char: int) -> int:
     if number is None:
         listed = ", ".join(DAY_NAMES[:-1]) + " or " + DAY_NAMES[-1]
         hint = did_you_mean(name.capitalize(), DAY_NAMES + FULL_DAY_NAMES)
-        raise InvalidValue(f"unknown day {name!r}; expected {listed}{hint}", char=char)
+        raise InvalidValue(f"unknown day {name!r}; expected {listed}, or the full name{hint}", char=char)
     return number
 
 

@@ -237,7 +237,7 @@ def test_active_hours_errors_point_at_the_offending_character() -> None:
     assert errors == [
         'rules.toml:3:51: rule "r": active_hours: invalid time \'25:00\'; hours run from 00 to 23 (24:00 may end a range)',
         "rules.toml:3:60: rule \"r\": active_hours: unknown day 'Thur'; "
-        "expected Mon, Tue, Wed, Thu, Fri, Sat or Sun (did you mean 'Thu'?)",
+        "expected Mon, Tue, Wed, Thu, Fri, Sat or Sun, or the full name (did you mean 'Thu'?)",
     ]
 
 

@@ -81,7 +81,7 @@ def test_wrapping_day_range_covers_the_weekend() -> None:
 @pytest.mark.parametrize(
     ("spec", "message", "char"),
     [
-        ("Thur 09:00-10:00", "unknown day 'Thur'; expected Mon, Tue, Wed, Thu, Fri, Sat or Sun (did you mean 'Thu'?)", 0),
+        ("Thur 09:00-10:00", "unknown day 'Thur'; expected Mon, Tue, Wed, Thu, Fri, Sat or Sun, or the full name (did you mean 'Thu'?)", 0),
         ("Mon-Frday 09:00-10:00", "unknown day 'Frday'", 4),
         ("Mon-Fri", "missing time range in 'Mon-Fri'", None),
         ("Mon 9am-5pm", "invalid time '9am'; write HH:MM on a 24-hour clock, as in 09:00", 4),
