@@ -237,7 +237,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _action_to_json(action: PlannedAction) -> str:
-    # Every field holds a plain value, so a flat dict gives what dataclasses.asdict would,
+    # Every field is a plain value, so a flat dict gives what dataclasses.asdict would,
     # without its deep copy on the thread that reads events.
     fields = {name: getattr(action, name) for name in _ACTION_FIELDS}
     return json.dumps(fields, ensure_ascii=False, sort_keys=True)

@@ -169,7 +169,7 @@ class RuntimeControls:
 def build_engine(rules: RuleSet, identity: Identity, directory: Directory, *, every_rule: bool = True) -> Engine:
     """Build an engine for ``rules`` with the workspace's names and kinds.
 
-    With ``every_rule`` false, a decision holds results only for the rules that the
+    With ``every_rule`` false, a decision contains results only for the rules that the
     index picked for the event, which keeps the cost per event flat in the number of
     rules; explanations and tries keep every rule.
     """

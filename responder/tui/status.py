@@ -15,7 +15,7 @@ from responder.tui.text import assemble, duration, one_line, plural
 _PHASE_STYLES = {"connected": "bold green", "stopped": "bold red"}
 
 TRANSPORT_TITLES = {"rtm": "RTM", "socket-mode": "Socket Mode"}
-"""How the header names each value of ``ConnectionState.transport``."""
+"""The header's name for each value of ``ConnectionState.transport``."""
 
 
 def describe_transport(state: ConnectionState | None) -> str:

@@ -144,7 +144,7 @@ def test_same_message_on_two_sockets() -> None:
     )
 
 
-def test_app_mention_of_a_message_is_no_duplicate_of_it() -> None:
+def test_app_mention_not_duplicate() -> None:
     rules = """
         [[rule]]
         name = "mentioned"

@@ -194,5 +194,5 @@ def test_split_pieces_fit_and_rejoin(parts: list[str], limit: int) -> None:
     assert text[len(rebuilt) :] in ("", " ", "\n")
 
 
-def test_cut_at_the_last_character_drops_that_space_only() -> None:
+def test_split_drops_final_space() -> None:
     assert split_text("a" * 10 + " ", 10) == ["a" * 10]
